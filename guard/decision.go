@@ -1,0 +1,100 @@
+package guard
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/wwe-guard/wwe-guard/internal/wwe"
+)
+
+// Query is the one entry point the guard evaluates.
+const Query = "data.wwe.guard.decision"
+
+// Decision is data.wwe.guard.decision converted to Go, plus the id the guard
+// gave it and the verdict the configured modes draw from it.
+type Decision struct {
+	ID              string
+	Allow           bool
+	DeniedKeys      []string
+	Reasons         []wwe.Reason
+	WarningMessages []string
+	ReadDeny        []string
+	Verdict         Verdict
+}
+
+// Enforcement is the enforcement mode.
+type Enforcement string
+
+// Enforcement modes.
+const (
+	Enforce Enforcement = "enforce"
+	DryRun  Enforcement = "dryrun"
+)
+
+// UserDataMode says what a write with denied keys does.
+type UserDataMode string
+
+// User-data modes.
+const (
+	Reject UserDataMode = "reject"
+	Strip  UserDataMode = "strip"
+)
+
+// Action is what the guard does with a request after deciding.
+type Action string
+
+// Actions.
+const (
+	Forward    Action = "forward" // allowed: forward the request as it is
+	ForwardCut Action = "strip"   // forward without the denied keys (strip mode)
+	Refuse     Action = "refuse"  // refuse with Verdict.Err
+)
+
+// Verdict is what enforcement does with a decision. In dry-run, Action is
+// always Forward and Would says what enforcement would have done.
+type Verdict struct {
+	Action   Action
+	Err      *wwe.Error // set when Action is Refuse, or when dry-run would refuse
+	Would    Action     // what enforce mode does; equals Action when enforcing
+	Enforced bool
+}
+
+// verdict draws the verdict for op from d under the given modes.
+func (d *Decision) verdict(op wwe.Operation, enforcement Enforcement, mode UserDataMode) Verdict {
+	would, err := d.enforced(op, mode)
+	if enforcement == DryRun {
+		return Verdict{Action: Forward, Err: err, Would: would}
+	}
+	return Verdict{Action: would, Err: err, Would: would, Enforced: true}
+}
+
+func (d *Decision) enforced(op wwe.Operation, mode UserDataMode) (Action, *wwe.Error) {
+	if d.Allow {
+		return Forward, nil
+	}
+	e := &wwe.Error{Reasons: d.Reasons, DecisionID: d.ID}
+	switch {
+	case len(d.DeniedKeys) > 0:
+		e.Code = wwe.CodeUserDataWriteNotAllowed
+		e.DeniedKeys = d.DeniedKeys
+		e.Message = "user data key(s) not allowed: " + strings.Join(d.DeniedKeys, ", ")
+		if mode == Strip && (op == wwe.OpSetUserData || op.CarriesUserData()) {
+			return ForwardCut, e
+		}
+	case len(d.WarningMessages) > 0:
+		e.Code = wwe.CodeMarkdoneBlocked
+		e.WarningMessages = d.WarningMessages
+		e.Message = d.WarningMessages[0]
+	default:
+		e.Code = wwe.CodeRequestNotAllowed
+		e.Message = "request not allowed: " + op.Request()
+		if len(d.Reasons) > 0 {
+			e.Message = d.Reasons[0].Message
+		}
+	}
+	return Refuse, e
+}
+
+func sortWrites(ws []Write) {
+	slices.SortFunc(ws, func(a, b Write) int { return strings.Compare(a.Key, b.Key) })
+}

@@ -1,0 +1,16 @@
+package wwe
+
+// Command is one write of the Interaction namespace, as the guard forwards it
+// to the service after the policy allowed it. Only the fields that the
+// operation takes are set.
+type Command struct {
+	Op             Operation
+	InteractionID  string
+	CaseID         string
+	KeyValues      UserData // setUserData; userData of consult and its kin
+	Key            string   // deleteUserData
+	WarningMessage string   // blockMarkdone
+	Target         any      // consult and its kin: a string or an object
+	Extensions     UserData // consult and its kin
+	Origin         string   // the caller that owns a markdone block
+}
