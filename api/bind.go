@@ -1,0 +1,145 @@
+package api
+
+import (
+	"errors"
+	"io"
+	"maps"
+	"mime"
+	"net/http"
+	"net/url"
+	"slices"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/wwe-guard/wwe-guard/guard"
+	"github.com/wwe-guard/wwe-guard/internal/wwe"
+)
+
+// nestingSlack is how many levels of JSON a body may open around a value
+// (envelope, parameters, key/value object) on top of Limits.MaxDepth.
+const nestingSlack = 4
+
+// readBody reads a JSON request body within the configured size limit. A body
+// over the limit is refused whatever its transfer encoding.
+func (s *Server) readBody(c echo.Context) (any, error) {
+	r := c.Request()
+	if r.ContentLength > s.limits.MaxBodyBytes {
+		return nil, tooLarge(s.limits.MaxBodyBytes)
+	}
+	mt, _, err := mime.ParseMediaType(r.Header.Get(echo.HeaderContentType))
+	if err != nil || mt != echo.MIMEApplicationJSON {
+		return nil, wwe.Errorf(wwe.CodeUnsupportedMediaType, "request body must be application/json")
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(c.Response(), r.Body, s.limits.MaxBodyBytes))
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return nil, tooLarge(s.limits.MaxBodyBytes)
+		}
+		return nil, invalid("request body could not be read")
+	}
+	if len(body) == 0 {
+		return nil, invalid("request body is empty")
+	}
+	return decodeJSON(body, s.limits.MaxDepth+nestingSlack)
+}
+
+func tooLarge(limit int64) *wwe.Error {
+	return wwe.Errorf(wwe.CodeRequestTooLarge, "request body is larger than %d bytes", limit)
+}
+
+// pathParam returns the unescaped path parameter name of c.
+func pathParam(c echo.Context, name string) (string, error) {
+	v, err := url.PathUnescape(c.Param(name))
+	if err != nil {
+		return "", invalid("path parameter %s is not properly escaped", name)
+	}
+	return v, nil
+}
+
+// caller identifies who sent r.
+func caller(r *http.Request) guard.Caller {
+	return guard.Caller{Origin: r.Header.Get(echo.HeaderOrigin)}
+}
+
+// bindREST builds the call of a REST route for op from the path and body.
+func (s *Server) bindREST(c echo.Context, op wwe.Operation) (*call, error) {
+	cl := &call{op: op, caller: caller(c.Request())}
+	v := &validator{lim: s.limits}
+	var err error
+	if op != wwe.OpGetInteractions && op != wwe.OpSelectCaseByCaseID {
+		if cl.interactionID, err = s.param(c, v, "id", "interactionId"); err != nil {
+			return nil, err
+		}
+	}
+	switch op {
+	case wwe.OpSelectCaseByCaseID:
+		cl.caseID, err = s.param(c, v, "caseId", "caseId")
+	case wwe.OpDeleteUserData:
+		cl.key, err = s.param(c, v, "key", "user data key")
+	case wwe.OpSetUserData:
+		var body any
+		if body, err = s.readBody(c); err == nil {
+			cl.keyValues, err = v.userData("user data", body)
+			if err == nil && len(cl.keyValues) == 0 {
+				err = invalid("user data must not be empty")
+			}
+		}
+	case wwe.OpBlockMarkdone:
+		err = s.bindObject(c, v, map[string]func(any) error{
+			"warningMessage": func(raw any) error {
+				msg, ok := raw.(string)
+				if !ok || msg == "" {
+					return invalid("warningMessage must be a non-empty string")
+				}
+				cl.warningMessage = &msg
+				return nil
+			},
+		}, "warningMessage")
+	case wwe.OpConsult, wwe.OpSingleStepTransfer, wwe.OpSingleStepConference:
+		err = s.bindObject(c, v, map[string]func(any) error{
+			"target":     func(raw any) (err error) { cl.target, err = v.target(raw); return err },
+			"userData":   func(raw any) (err error) { cl.keyValues, err = v.optionalUserData("userData", raw); return err },
+			"extensions": func(raw any) (err error) { cl.extensions, err = v.optionalUserData("extensions", raw); return err },
+		}, "target")
+	}
+	if err != nil {
+		return nil, err
+	}
+	return cl, nil
+}
+
+func (s *Server) param(c echo.Context, v *validator, name, what string) (string, error) {
+	raw, err := pathParam(c, name)
+	if err != nil {
+		return "", err
+	}
+	return raw, v.name(what, raw)
+}
+
+// bindObject reads a JSON object body whose fields are exactly those in
+// fields; required names the field that must be present.
+func (s *Server) bindObject(c echo.Context, v *validator, fields map[string]func(any) error, required string) error {
+	body, err := s.readBody(c)
+	if err != nil {
+		return err
+	}
+	obj, ok := body.(map[string]any)
+	if !ok {
+		return invalid("request body must be a JSON object")
+	}
+	if _, ok := obj[required]; !ok {
+		return invalid("%s is required", required)
+	}
+	for _, name := range slices.Sorted(maps.Keys(obj)) {
+		raw := obj[name]
+		set, ok := fields[name]
+		if !ok {
+			return invalid("unknown field %q", name)
+		}
+		if err := set(raw); err != nil {
+			return err
+		}
+	}
+	return nil
+}

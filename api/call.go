@@ -1,0 +1,63 @@
+package api
+
+import (
+	"github.com/wwe-guard/wwe-guard/guard"
+	"github.com/wwe-guard/wwe-guard/internal/wwe"
+)
+
+// call is one validated request of the Interaction namespace, whichever door
+// it came through. It is what the guard evaluates and, once allowed, what it
+// forwards.
+type call struct {
+	op             wwe.Operation
+	interactionID  string
+	caseID         string
+	key            string
+	keyValues      wwe.UserData
+	warningMessage *string
+	target         any
+	extensions     wwe.UserData
+	caller         guard.Caller
+}
+
+// input builds the policy input for c against the interaction as the
+// service reports it (nil when there is none).
+func (c *call) input(it *wwe.Interaction) guard.Input {
+	in := guard.Input{
+		Operation:      c.op,
+		InteractionID:  c.interactionID,
+		KeyValues:      c.keyValues,
+		Key:            c.key,
+		WarningMessage: c.warningMessage,
+		CaseID:         c.caseID,
+		Target:         c.target,
+		Extensions:     c.extensions,
+		Interaction:    it,
+		Caller:         c.caller,
+	}
+	if c.op == wwe.OpSetUserData || c.op == wwe.OpDeleteUserData || c.op.CarriesUserData() {
+		in.Writes = guard.WritesFor(c.op, c.keyValues, c.key)
+	}
+	if it != nil {
+		in.MarkdoneBlocks = it.MarkdoneBlocks
+	}
+	return in
+}
+
+// command is the write that c forwards to the service.
+func (c *call) command() wwe.Command {
+	cmd := wwe.Command{
+		Op:            c.op,
+		InteractionID: c.interactionID,
+		CaseID:        c.caseID,
+		KeyValues:     c.keyValues,
+		Key:           c.key,
+		Target:        c.target,
+		Extensions:    c.extensions,
+		Origin:        c.caller.Origin,
+	}
+	if c.warningMessage != nil {
+		cmd.WarningMessage = *c.warningMessage
+	}
+	return cmd
+}

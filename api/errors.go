@@ -1,0 +1,104 @@
+package api
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/wwe-guard/wwe-guard/internal/wwe"
+)
+
+// statuses is the one map from error code to HTTP status.
+var statuses = map[wwe.Code]int{
+	wwe.CodeInvalidRequest:          http.StatusBadRequest,
+	wwe.CodeUnauthenticated:         http.StatusUnauthorized,
+	wwe.CodeUserDataWriteNotAllowed: http.StatusForbidden,
+	wwe.CodeRequestNotAllowed:       http.StatusForbidden,
+	wwe.CodeInteractionNotFound:     http.StatusNotFound,
+	wwe.CodeCaseNotFound:            http.StatusNotFound,
+	wwe.CodeNotFound:                http.StatusNotFound,
+	wwe.CodeMethodNotAllowed:        http.StatusMethodNotAllowed,
+	wwe.CodeMarkdoneBlocked:         http.StatusConflict,
+	wwe.CodeInteractionNotLive:      http.StatusConflict,
+	wwe.CodeInvalidState:            http.StatusConflict,
+	wwe.CodeRequestTooLarge:         http.StatusRequestEntityTooLarge,
+	wwe.CodeUnsupportedMediaType:    http.StatusUnsupportedMediaType,
+	wwe.CodeRateLimited:             http.StatusTooManyRequests,
+	wwe.CodePolicyError:             http.StatusInternalServerError,
+	wwe.CodeServiceUnavailable:      http.StatusBadGateway,
+	wwe.CodeNotReady:                http.StatusServiceUnavailable,
+}
+
+// statusOf maps a code to its status; a code the guard does not know (from
+// a misbehaving service) is a bad gateway.
+func statusOf(code wwe.Code) int {
+	if s, ok := statuses[code]; ok {
+		return s
+	}
+	return http.StatusBadGateway
+}
+
+// replier answers a call on the door it came through.
+type replier interface {
+	result(c echo.Context, status int, v any) error
+	failure(c echo.Context, e *wwe.Error) error
+}
+
+// restReply answers with the bare value or the error document.
+type restReply struct{}
+
+func (restReply) result(c echo.Context, status int, v any) error {
+	if status == http.StatusNoContent {
+		return c.NoContent(status)
+	}
+	return c.JSON(status, v)
+}
+
+func (restReply) failure(c echo.Context, e *wwe.Error) error {
+	return c.JSON(statusOf(e.Code), e)
+}
+
+// fail answers err on rp. An error that is not a *wwe.Error came from
+// talking to the service; its detail is logged, never sent.
+func (s *Server) fail(c echo.Context, rp replier, err error) error {
+	var e *wwe.Error
+	if !errors.As(err, &e) {
+		s.log.Error("service call failed", "path", c.Path(), "err", err)
+		e = wwe.Errorf(wwe.CodeServiceUnavailable, "the interaction service could not be reached")
+	}
+	if e.RetryAfter > 0 {
+		c.Response().Header().Set("Retry-After", strconv.Itoa(e.RetryAfter))
+	}
+	if e.DecisionID != "" {
+		c.Response().Header().Set(headerDecisionID, e.DecisionID)
+	}
+	return rp.failure(c, e)
+}
+
+// httpErrorHandler answers what Echo itself refuses (unknown routes and
+// methods) in the one error shape.
+func (s *Server) httpErrorHandler(err error, c echo.Context) {
+	if c.Response().Committed {
+		return
+	}
+	e := wwe.Errorf(wwe.CodeNotFound, "no such route")
+	var he *echo.HTTPError
+	if errors.As(err, &he) {
+		switch he.Code {
+		case http.StatusNotFound:
+		case http.StatusMethodNotAllowed:
+			e = wwe.Errorf(wwe.CodeMethodNotAllowed, "method not allowed on this route")
+		case http.StatusRequestEntityTooLarge:
+			e = tooLarge(s.limits.MaxBodyBytes)
+		default:
+			s.log.Error("request failed", "err", err)
+			e = wwe.Errorf(wwe.CodeInvalidRequest, "request could not be handled")
+		}
+	} else {
+		s.log.Error("request failed", "err", err)
+		e = wwe.Errorf(wwe.CodeServiceUnavailable, "request could not be handled")
+	}
+	_ = restReply{}.failure(c, e)
+}

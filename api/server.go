@@ -1,0 +1,113 @@
+package api
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"sync/atomic"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/wwe-guard/wwe-guard/guard"
+	"github.com/wwe-guard/wwe-guard/internal/wwe"
+)
+
+// Service is the WWE service the guard forwards allowed calls to.
+type Service interface {
+	Interactions(ctx context.Context) ([]*wwe.Interaction, error)
+	// Interaction returns an *wwe.Error with INTERACTION_NOT_FOUND for an unknown id.
+	Interaction(ctx context.Context, id string) (*wwe.Interaction, error)
+	// Do performs one write; the interaction is nil for selectCaseByCaseId.
+	Do(ctx context.Context, cmd wwe.Command) (*wwe.Interaction, error)
+	// Subscribe streams the service's events until ctx ends or the source goes away.
+	Subscribe(ctx context.Context) (<-chan wwe.Event, error)
+	Ready(ctx context.Context) error
+}
+
+// Decider decides policy inputs.
+type Decider interface {
+	Decide(ctx context.Context, in guard.Input) (guard.Decision, error)
+	// AdmittedOrigins tells CORS which browser origins the policies admit.
+	AdmittedOrigins() guard.Origins
+}
+
+// Limits bound what a request may carry.
+type Limits struct {
+	MaxBodyBytes int64 // body bytes; over it: 413
+	MaxKeyBytes  int   // bytes of one user-data key (and of ids)
+	MaxDepth     int   // nesting depth of one value
+	MaxKeys      int   // keys in one request, nested ones included
+}
+
+// DefaultLimits returns the limits of DESIGN.md §2.4.
+func DefaultLimits() Limits {
+	return Limits{MaxBodyBytes: 64 << 10, MaxKeyBytes: 255, MaxDepth: 8, MaxKeys: 1000}
+}
+
+// Config configures a Server.
+type Config struct {
+	Service Service
+	// Decider may be nil at first: until SetDecider is called every guarded
+	// request is answered 503 NOT_READY.
+	Decider    Decider
+	Limits     Limits
+	RateLimits *RateLimits // nil: no rate limits
+	Logger     *slog.Logger
+}
+
+// Server serves the guarded Interaction API.
+type Server struct {
+	echo    *echo.Echo
+	svc     Service
+	decider atomic.Pointer[deciderBox]
+	limits  Limits
+	rate    *RateLimits
+	log     *slog.Logger
+	hub     *hub
+}
+
+type deciderBox struct{ Decider }
+
+// New returns a Server for cfg. Zero limits take the defaults.
+func New(cfg Config) *Server {
+	s := &Server{svc: cfg.Service, limits: withDefaults(cfg.Limits), rate: cfg.RateLimits, log: cfg.Logger, hub: newHub()}
+	if s.log == nil {
+		s.log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if cfg.Decider != nil {
+		s.SetDecider(cfg.Decider)
+	}
+	s.echo = s.routes()
+	return s
+}
+
+// SetDecider installs the decider; the server is ready once it has one.
+func (s *Server) SetDecider(d Decider) { s.decider.Store(&deciderBox{d}) }
+
+// ServeHTTP implements http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.echo.ServeHTTP(w, r) }
+
+func (s *Server) currentDecider() Decider {
+	if b := s.decider.Load(); b != nil {
+		return b.Decider
+	}
+	return nil
+}
+
+func withDefaults(l Limits) Limits {
+	d := DefaultLimits()
+	if l.MaxBodyBytes <= 0 {
+		l.MaxBodyBytes = d.MaxBodyBytes
+	}
+	if l.MaxKeyBytes <= 0 {
+		l.MaxKeyBytes = d.MaxKeyBytes
+	}
+	if l.MaxDepth <= 0 {
+		l.MaxDepth = d.MaxDepth
+	}
+	if l.MaxKeys <= 0 {
+		l.MaxKeys = d.MaxKeys
+	}
+	return l
+}

@@ -1,0 +1,121 @@
+package api
+
+import (
+	"encoding/json"
+	"strconv"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/wwe-guard/wwe-guard/internal/wwe"
+)
+
+// validator turns decoded JSON into the validated values the guard
+// evaluates and forwards, within the configured limits.
+type validator struct {
+	lim  Limits
+	keys int // keys seen so far in this request
+}
+
+// name checks an identifier or user-data key: non-empty, within MaxKeyBytes,
+// valid UTF-8, no control characters.
+func (v *validator) name(what, s string) error {
+	switch {
+	case s == "":
+		return invalid("%s must not be empty", what)
+	case len(s) > v.lim.MaxKeyBytes:
+		return invalid("%s is longer than %d bytes", what, v.lim.MaxKeyBytes)
+	case !utf8.ValidString(s):
+		return invalid("%s is not valid UTF-8", what)
+	}
+	for _, r := range s {
+		if unicode.IsControl(r) {
+			return invalid("%s contains a control character", what)
+		}
+	}
+	return nil
+}
+
+// id checks a positional string parameter that names something.
+func (v *validator) id(what string, raw any) (string, error) {
+	s, ok := raw.(string)
+	if !ok {
+		return "", invalid("%s must be a string", what)
+	}
+	return s, v.name(what, s)
+}
+
+// userData validates a key/value object: keys are names, values are
+// strings, integers or nested objects no deeper than MaxDepth.
+func (v *validator) userData(what string, raw any) (wwe.UserData, error) {
+	obj, ok := raw.(map[string]any)
+	if !ok {
+		return nil, invalid("%s must be an object", what)
+	}
+	return v.object(what, obj, 0)
+}
+
+func (v *validator) object(what string, obj map[string]any, depth int) (wwe.UserData, error) {
+	if depth > v.lim.MaxDepth {
+		return nil, invalid("%s is nested deeper than %d levels", what, v.lim.MaxDepth)
+	}
+	v.keys += len(obj)
+	if v.keys > v.lim.MaxKeys {
+		return nil, invalid("request has more than %d keys", v.lim.MaxKeys)
+	}
+	out := make(wwe.UserData, len(obj))
+	for k, raw := range obj {
+		if err := v.name("user data key", k); err != nil {
+			return nil, err
+		}
+		val, err := v.value(k, raw, depth)
+		if err != nil {
+			return nil, err
+		}
+		out[k] = val
+	}
+	return out, nil
+}
+
+func (v *validator) value(key string, raw any, depth int) (any, error) {
+	switch x := raw.(type) {
+	case string:
+		return x, nil
+	case json.Number:
+		n, err := strconv.ParseInt(x.String(), 10, 64)
+		if err != nil {
+			return nil, invalid("value of key %q must be a string, an integer or an object", key)
+		}
+		return n, nil
+	case map[string]any:
+		return v.object("value of key "+strconv.Quote(key), x, depth+1)
+	}
+	return nil, invalid("value of key %q must be a string, an integer or an object", key)
+}
+
+// target validates the target of consult and its kin: a non-empty string or
+// an object validated like user data.
+func (v *validator) target(raw any) (any, error) {
+	switch x := raw.(type) {
+	case string:
+		if x == "" {
+			return nil, invalid("target must not be empty")
+		}
+		return x, v.name("target", x)
+	case map[string]any:
+		if len(x) == 0 {
+			return nil, invalid("target must not be empty")
+		}
+		return v.object("target", x, 0)
+	case nil:
+		return nil, invalid("target is required")
+	}
+	return nil, invalid("target must be a string or an object")
+}
+
+// optionalUserData validates an optional object: absent or null is nil.
+func (v *validator) optionalUserData(what string, raw any) (wwe.UserData, error) {
+	if raw == nil {
+		return nil, nil
+	}
+	return v.userData(what, raw)
+}
