@@ -1,0 +1,93 @@
+# service-client-api.accepted-web-content-origins: the origins that may use the
+# API, each with an optional filter of the requests it may make.
+package wwe.access
+
+import data.wwe.config
+
+origins_option := "service-client-api.accepted-web-content-origins"
+
+# entries is the parsed option: [{"origin": o, "patterns": [...] or null}].
+entries := [entry |
+	some raw in regex.find_n(`[^,(]+(\([^)]*\))?`, config.option(origins_option), -1)
+	entry := parse_entry(trim_space(raw))
+	entry.origin != ""
+]
+
+parse_entry(raw) := {"origin": trim_space(substring(raw, 0, i)), "patterns": patterns(substring(raw, i + 1, -1))} if {
+	i := indexof(raw, "(")
+	i >= 0
+} else := {"origin": raw, "patterns": null}
+
+patterns(inner) := [p |
+	some p in regex.split(`[\s,]+`, trim_right(inner, ")"))
+	p != ""
+]
+
+caller_origin := object.get(input.caller, "origin", null)
+
+origin_matches(entry) if entry.origin == "*"
+
+origin_matches(entry) if entry.origin == caller_origin
+
+request_matches(entry) if entry.patterns == null
+
+request_matches(entry) if {
+	some p in entry.patterns
+	pattern_matches(p, input.request)
+}
+
+pattern_matches("*", _)
+
+pattern_matches(p, request) if {
+	endswith(p, ".*")
+	startswith(request, trim_suffix(p, "*"))
+}
+
+pattern_matches(p, request) if p == request
+
+listed if {
+	some entry in entries
+	origin_matches(entry)
+}
+
+admitted if {
+	some entry in entries
+	origin_matches(entry)
+	request_matches(entry)
+}
+
+shown_origin := caller_origin if caller_origin != null
+
+else := ""
+
+deny contains {
+	"code": "ORIGIN_NOT_ACCEPTED",
+	"message": sprintf("origin %q is not in %s", [shown_origin, origins_option]),
+} if {
+	config.is_set(origins_option)
+	not listed
+}
+
+deny contains {
+	"code": "REQUEST_NOT_ACCEPTED",
+	"message": sprintf("origin %q may not call %s", [shown_origin, input.request]),
+} if {
+	config.is_set(origins_option)
+	listed
+	not admitted
+}
+
+# admitted_origins tells the guard's CORS layer which browser origins to answer.
+default admitted_origins := {"any": true, "origins": []}
+
+admitted_origins := {
+	"any": some_entry_any,
+	"origins": sort({e.origin | some e in entries; e.origin != "*"}),
+} if config.is_set(origins_option)
+
+some_entry_any if {
+	some e in entries
+	e.origin == "*"
+}
+
+else := false

@@ -1,0 +1,34 @@
+# WWE options with their Genesys defaults, and the option list syntax.
+package wwe.config
+
+defaults := {
+	"service-client-api.user-data.write-allowed": "*",
+	"service-client-api.user-data.read-allowed": "*",
+	"interaction.disposition.key-name": "DispositionCode",
+	"interaction.disposition.is-mandatory": false,
+}
+
+# option(name) is the configured value of an option, or its default.
+option(name) := data.wwe.options[name] if {
+	data.wwe.options[name] != null
+} else := defaults[name]
+
+# is_set(name) holds when the option is configured (not null).
+is_set(name) if data.wwe.options[name] != null
+
+# enabled(name) holds for a boolean option that is true or "true".
+enabled(name) if option(name) == true
+
+enabled(name) if lower(trim_space(option(name))) == "true"
+
+# key_list(name) is the set of items of a comma-separated option, trimmed.
+key_list(name) := {item |
+	some raw in split(option(name), ",")
+	item := trim_space(raw)
+	item != ""
+}
+
+# allows(name, key) holds when the key list option admits key: "*" admits all.
+allows(name, _) if "*" in key_list(name)
+
+allows(name, key) if key in key_list(name)

@@ -1,0 +1,23 @@
+# interaction.disposition.is-mandatory: the main case interaction needs its
+# disposition (interaction.disposition.key-name) before it is marked done.
+package wwe.markdone
+
+import data.wwe.config
+
+disposition_key := config.option("interaction.disposition.key-name")
+
+block contains {
+	"code": "DISPOSITION_REQUIRED",
+	"message": sprintf("A disposition (%s) is required before this interaction can be marked done", [disposition_key]),
+} if {
+	config.enabled("interaction.disposition.is-mandatory")
+	input.interaction.isMainCaseInteraction == true
+	not has_disposition
+}
+
+has_disposition if {
+	value := input.interaction.userData[disposition_key]
+	not blank(value)
+}
+
+blank(value) if trim_space(value) == ""

@@ -1,0 +1,35 @@
+package wwe.userdata_test
+
+import data.wwe.userdata
+
+test_deny_key_not_in_write_allowed if {
+	d := userdata.deny with input as {"writes": [{"op": "set", "key": "SSN", "value": "1"}, {"op": "set", "key": "Notes", "value": "x"}]}
+		with data.wwe.options as {"service-client-api.user-data.write-allowed": "Notes"}
+	d == {{"key": "SSN", "code": "WRITE_ALLOWED", "message": "user data key \"SSN\" is not in service-client-api.user-data.write-allowed"}}
+}
+
+test_deny_covers_deletes if {
+	d := userdata.deny with input as {"writes": [{"op": "delete", "key": "Secret"}]}
+		with data.wwe.options as {"service-client-api.user-data.write-allowed": "Notes"}
+	{r.key | some r in d} == {"Secret"}
+}
+
+test_deny_none_by_default if {
+	count(userdata.deny) == 0 with input as {"writes": [{"op": "set", "key": "SSN", "value": "1"}]} with data.wwe.options as {}
+}
+
+test_deny_case_sensitive if {
+	d := userdata.deny with input as {"writes": [{"op": "set", "key": "notes", "value": "1"}]}
+		with data.wwe.options as {"service-client-api.user-data.write-allowed": "Notes"}
+	count(d) == 1
+}
+
+test_read_deny_hides_keys_not_allowed if {
+	r := userdata.read_deny with input as {"interaction": {"userData": {"Notes": "x", "Secret": "y"}}, "writes": [{"op": "set", "key": "New", "value": "z"}]}
+		with data.wwe.options as {"service-client-api.user-data.read-allowed": "Notes"}
+	r == {"Secret", "New"}
+}
+
+test_read_deny_none_by_default if {
+	count(userdata.read_deny) == 0 with input as {"interaction": {"userData": {"Secret": "y"}}} with data.wwe.options as {}
+}
