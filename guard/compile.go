@@ -1,0 +1,196 @@
+package guard
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"path"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/loader"
+	"github.com/open-policy-agent/opa/v1/rego"
+	"github.com/open-policy-agent/opa/v1/storage"
+	"github.com/open-policy-agent/opa/v1/storage/inmem"
+	"github.com/open-policy-agent/opa/v1/util"
+)
+
+// Config says where the policies come from and how decisions are enforced.
+type Config struct {
+	Bundled      fs.FS             // policies built into the binary; nil for none
+	Paths        []string          // extra directories or files of .rego and data files
+	Options      map[string]any    // data.wwe.options
+	Enforcement  Enforcement       // "" means Enforce
+	UserDataMode UserDataMode      // "" means Reject
+	Timeout      time.Duration     // per evaluation; 0 means 200ms
+	DecisionLog  io.Writer         // JSON lines; nil disables the decision log
+	Labels       map[string]string // extra decision log labels
+	Logger       *slog.Logger
+}
+
+// CompileError lists every problem found loading or compiling policies.
+type CompileError struct {
+	Problems []string
+}
+
+func (e *CompileError) Error() string { return strings.Join(e.Problems, "\n") }
+
+// Check loads and compiles the configured policies without serving them.
+func Check(ctx context.Context, cfg Config) error {
+	_, err := prepare(ctx, cfg)
+	return err
+}
+
+// prepare loads, compiles and prepares one policy set.
+func prepare(ctx context.Context, cfg Config) (*state, error) {
+	modules, docs, err := load(cfg)
+	if err != nil {
+		return nil, err
+	}
+	compiler := ast.NewCompiler().WithEnablePrintStatements(false)
+	compiler.Compile(modules)
+	if compiler.Failed() {
+		return nil, compileError(compiler.Errors)
+	}
+	data, err := dataDocument(docs, cfg.Options)
+	if err != nil {
+		return nil, &CompileError{Problems: []string{err.Error()}}
+	}
+	store := inmem.NewFromObject(data)
+	query, err := rego.New(rego.Query(Query), rego.Compiler(compiler), rego.Store(store)).PrepareForEval(ctx)
+	if err != nil {
+		return nil, &CompileError{Problems: []string{fmt.Sprintf("prepare %s: %v", Query, err)}}
+	}
+	st := &state{query: query, modules: len(modules)}
+	st.origins, err = admittedOrigins(ctx, compiler, store)
+	if err != nil {
+		return nil, &CompileError{Problems: []string{err.Error()}}
+	}
+	return st, nil
+}
+
+// load parses the bundled policies and every configured path.
+func load(cfg Config) (map[string]*ast.Module, map[string]any, error) {
+	modules := map[string]*ast.Module{}
+	docs := map[string]any{}
+	var problems []string
+	if cfg.Bundled != nil {
+		err := fs.WalkDir(cfg.Bundled, ".", func(p string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() || path.Ext(p) != ".rego" {
+				return err
+			}
+			src, err := fs.ReadFile(cfg.Bundled, p)
+			if err != nil {
+				return err
+			}
+			name := "policies/" + p
+			m, err := ast.ParseModuleWithOpts(name, string(src), ast.ParserOptions{RegoVersion: ast.RegoV1})
+			if err != nil {
+				problems = append(problems, problemLines(err)...)
+				return nil
+			}
+			modules[name] = m
+			return nil
+		})
+		if err != nil {
+			return nil, nil, &CompileError{Problems: []string{fmt.Sprintf("read bundled policies: %v", err)}}
+		}
+	}
+	if len(cfg.Paths) > 0 {
+		res, err := loader.NewFileLoader().WithRegoVersion(ast.RegoV1).Filtered(cfg.Paths, func(_ string, info fs.FileInfo, _ int) bool {
+			return !info.IsDir() && strings.HasSuffix(info.Name(), "_test.rego")
+		})
+		if err != nil {
+			problems = append(problems, problemLines(err)...)
+		} else {
+			for name, f := range res.Modules {
+				modules[name] = f.Parsed
+			}
+			docs = res.Documents
+		}
+	}
+	if len(problems) > 0 {
+		return nil, nil, &CompileError{Problems: problems}
+	}
+	if len(modules) == 0 {
+		return nil, nil, &CompileError{Problems: []string{"no policy modules: enable policies.bundled or list policies.paths"}}
+	}
+	return modules, docs, nil
+}
+
+// dataDocument merges the loaded data documents with data.wwe.options.
+func dataDocument(docs map[string]any, options map[string]any) (map[string]any, error) {
+	var opts any = map[string]any{}
+	if options != nil {
+		// Normalise YAML's Go values (int, bool, ...) to JSON's.
+		b, err := json.Marshal(options)
+		if err != nil {
+			return nil, fmt.Errorf("options: %w", err)
+		}
+		if err := util.UnmarshalJSON(b, &opts); err != nil {
+			return nil, fmt.Errorf("options: %w", err)
+		}
+	}
+	data := map[string]any{}
+	for k, v := range docs {
+		data[k] = v
+	}
+	wwe, _ := data["wwe"].(map[string]any)
+	if wwe == nil {
+		wwe = map[string]any{}
+	}
+	if _, taken := wwe["options"]; taken {
+		return nil, fmt.Errorf("data.wwe.options comes from the config's options, not from data files")
+	}
+	wwe["options"] = opts
+	data["wwe"] = wwe
+	return data, nil
+}
+
+// admittedOrigins evaluates data.wwe.access.admitted_origins once.
+func admittedOrigins(ctx context.Context, compiler *ast.Compiler, store storage.Store) (Origins, error) {
+	rs, err := rego.New(rego.Query("data.wwe.access.admitted_origins"), rego.Compiler(compiler), rego.Store(store)).Eval(ctx)
+	if err != nil {
+		return Origins{}, fmt.Errorf("evaluate data.wwe.access.admitted_origins: %w", err)
+	}
+	if len(rs) != 1 {
+		return Origins{}, nil // undefined: no browser origin is admitted
+	}
+	obj, _ := rs[0].Expressions[0].Value.(map[string]any)
+	var o Origins
+	o.Any, _ = obj["any"].(bool)
+	list, _ := obj["origins"].([]any)
+	for _, x := range list {
+		if s, ok := x.(string); ok {
+			o.List = append(o.List, s)
+		}
+	}
+	sort.Strings(o.List)
+	return o, nil
+}
+
+func compileError(errs ast.Errors) *CompileError {
+	ce := &CompileError{}
+	for _, e := range errs {
+		ce.Problems = append(ce.Problems, e.Error())
+	}
+	return ce
+}
+
+// problemLines splits a loader or parser error into one line per problem.
+func problemLines(err error) []string {
+	var out []string
+	for _, line := range strings.Split(strings.TrimSpace(err.Error()), "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasSuffix(line, "errors occurred:") || strings.HasSuffix(line, "error occurred during loading:") {
+			continue
+		}
+		out = append(out, line)
+	}
+	return out
+}

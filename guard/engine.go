@@ -1,0 +1,143 @@
+package guard
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"sync/atomic"
+	"time"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/metrics"
+	"github.com/open-policy-agent/opa/v1/rego"
+)
+
+// ErrPolicy is wrapped by every failure to decide.
+var ErrPolicy = errors.New("policy error")
+
+// DecisionError is a failed decision; it carries the decision id so the
+// refusal and the log entry can be matched.
+type DecisionError struct {
+	ID  string
+	Err error
+}
+
+func (e *DecisionError) Error() string { return fmt.Sprintf("decision %s: %v", e.ID, e.Err) }
+
+// Unwrap makes errors.Is(err, ErrPolicy) hold.
+func (e *DecisionError) Unwrap() []error { return []error{ErrPolicy, e.Err} }
+
+// DecisionID returns the id of the failed decision.
+func (e *DecisionError) DecisionID() string { return e.ID }
+
+// defaultTimeout bounds one evaluation when Config.Timeout is zero.
+const defaultTimeout = 200 * time.Millisecond
+
+// Engine evaluates data.wwe.guard.decision with a query prepared once per
+// (re)load and swapped atomically.
+type Engine struct {
+	cfg   Config
+	state atomic.Pointer[state]
+	log   *slog.Logger
+	dlog  *decisionLog
+}
+
+// state is one compiled policy set.
+type state struct {
+	query   rego.PreparedEvalQuery
+	origins Origins
+	modules int
+}
+
+var _ interface {
+	Decide(context.Context, Input) (Decision, error)
+	AdmittedOrigins() Origins
+} = (*Engine)(nil)
+
+// New compiles the configured policies and prepares the decision query.
+func New(ctx context.Context, cfg Config) (*Engine, error) {
+	if cfg.Enforcement == "" {
+		cfg.Enforcement = Enforce
+	}
+	if cfg.UserDataMode == "" {
+		cfg.UserDataMode = Reject
+	}
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = defaultTimeout
+	}
+	e := &Engine{cfg: cfg, log: cfg.Logger}
+	if e.log == nil {
+		e.log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if cfg.DecisionLog != nil {
+		e.dlog = newDecisionLog(cfg.DecisionLog, cfg.Labels, cfg.Enforcement)
+	}
+	if err := e.Reload(ctx); err != nil {
+		return nil, err
+	}
+	return e, nil
+}
+
+// Reload recompiles the policies from the same sources and swaps them in;
+// on failure the last good set stays and the error is returned.
+func (e *Engine) Reload(ctx context.Context) error {
+	st, err := prepare(ctx, e.cfg)
+	if err != nil {
+		return err
+	}
+	e.state.Store(st)
+	return nil
+}
+
+// Modules returns how many policy modules the current set has.
+func (e *Engine) Modules() int { return e.state.Load().modules }
+
+// AdmittedOrigins returns the origins the current policies admit for CORS.
+func (e *Engine) AdmittedOrigins() Origins { return e.state.Load().origins }
+
+// Decide evaluates in. A deny is a Decision; an error means no decision
+// could be made and wraps ErrPolicy.
+func (e *Engine) Decide(ctx context.Context, in Input) (d Decision, err error) {
+	id := newID()
+	start := time.Now()
+	m := metrics.New()
+	doc := in.document(false)
+	defer func() {
+		if r := recover(); r != nil {
+			err = &DecisionError{ID: id, Err: fmt.Errorf("evaluation panicked: %v", r)}
+		}
+		if e.dlog != nil {
+			e.dlog.write(id, start, &in, d, err, m)
+		}
+	}()
+	val, err := ast.InterfaceToValue(doc)
+	if err != nil {
+		return Decision{}, &DecisionError{ID: id, Err: fmt.Errorf("build input: %w", err)}
+	}
+	ctx, cancel := context.WithTimeout(ctx, e.cfg.Timeout)
+	defer cancel()
+	rs, err := e.state.Load().query.Eval(ctx, rego.EvalParsedInput(val), rego.EvalMetrics(m))
+	if err != nil {
+		return Decision{}, &DecisionError{ID: id, Err: fmt.Errorf("evaluate: %w", err)}
+	}
+	if len(rs) != 1 || len(rs[0].Expressions) != 1 {
+		return Decision{}, &DecisionError{ID: id, Err: errors.New("decision is undefined")}
+	}
+	d, err = convert(rs[0].Expressions[0].Value)
+	if err != nil {
+		return Decision{}, &DecisionError{ID: id, Err: err}
+	}
+	d.ID = id
+	d.Verdict = d.verdict(in.Operation, e.cfg.Enforcement, e.cfg.UserDataMode)
+	return d, nil
+}
+
+func newID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
