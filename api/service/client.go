@@ -1,0 +1,250 @@
+package service
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/wwe-guard/wwe-guard/internal/wwe"
+)
+
+// maxAnswerBytes bounds what the client reads of one answer.
+const maxAnswerBytes = 8 << 20
+
+// Client is a remote service that speaks the /v1 REST contract.
+type Client struct {
+	base    *url.URL
+	timeout time.Duration
+	http    *http.Client
+}
+
+// NewClient returns a client for the service at baseURL; timeout bounds each
+// call (not the event stream).
+func NewClient(baseURL string, timeout time.Duration) (*Client, error) {
+	u, err := url.Parse(strings.TrimRight(baseURL, "/"))
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("upstream url %q: want http(s)://host[:port]", baseURL)
+	}
+	transport := &http.Transport{
+		Proxy:                 nil,
+		DialContext:           (&net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+		MaxIdleConns:          512,
+		MaxIdleConnsPerHost:   256,
+		IdleConnTimeout:       90 * time.Second,
+		TLSHandshakeTimeout:   5 * time.Second,
+		ResponseHeaderTimeout: timeout,
+		ForceAttemptHTTP2:     true,
+	}
+	return &Client{base: u, timeout: timeout, http: &http.Client{Transport: transport}}, nil
+}
+
+// Interactions lists every interaction.
+func (c *Client) Interactions(ctx context.Context) ([]*wwe.Interaction, error) {
+	var list []*wwe.Interaction
+	if err := c.call(ctx, http.MethodGet, "", nil, &list, "interactions"); err != nil {
+		return nil, err
+	}
+	for _, it := range list {
+		if err := normalizeInteraction(it); err != nil {
+			return nil, err
+		}
+	}
+	return list, nil
+}
+
+// Interaction returns one interaction.
+func (c *Client) Interaction(ctx context.Context, id string) (*wwe.Interaction, error) {
+	var it *wwe.Interaction
+	if err := c.call(ctx, http.MethodGet, "", nil, &it, "interactions", id); err != nil {
+		return nil, err
+	}
+	return it, normalizeInteraction(it)
+}
+
+// Do forwards one write to its REST route.
+func (c *Client) Do(ctx context.Context, cmd wwe.Command) (*wwe.Interaction, error) {
+	id := cmd.InteractionID
+	var method string
+	var body any
+	var path []string
+	switch cmd.Op {
+	case wwe.OpSetUserData:
+		method, body, path = http.MethodPatch, cmd.KeyValues, []string{"interactions", id, "user-data"}
+	case wwe.OpDeleteUserData:
+		method, path = http.MethodDelete, []string{"interactions", id, "user-data", cmd.Key}
+	case wwe.OpMarkDone:
+		method, path = http.MethodPost, []string{"interactions", id, "markdone"}
+	case wwe.OpBlockMarkdone:
+		method, body, path = http.MethodPut, map[string]string{"warningMessage": cmd.WarningMessage}, []string{"interactions", id, "markdone-block"}
+	case wwe.OpUnblockMarkdone:
+		method, path = http.MethodDelete, []string{"interactions", id, "markdone-block"}
+	case wwe.OpSelectCaseByCaseID:
+		method, path = http.MethodPost, []string{"cases", cmd.CaseID, "select"}
+	case wwe.OpAccept, wwe.OpReject, wwe.OpCompleteTransfer, wwe.OpCompleteConference:
+		method, path = http.MethodPost, []string{"interactions", id, routeName(cmd.Op)}
+	case wwe.OpConsult, wwe.OpSingleStepTransfer, wwe.OpSingleStepConference:
+		b := map[string]any{"target": cmd.Target}
+		if len(cmd.KeyValues) > 0 {
+			b["userData"] = cmd.KeyValues
+		}
+		if len(cmd.Extensions) > 0 {
+			b["extensions"] = cmd.Extensions
+		}
+		method, body, path = http.MethodPost, b, []string{"interactions", id, routeName(cmd.Op)}
+	default:
+		return nil, wwe.Errorf(wwe.CodeInvalidRequest, "unsupported operation %s", cmd.Op)
+	}
+	var it *wwe.Interaction
+	if err := c.call(ctx, method, cmd.Origin, body, &it, path...); err != nil {
+		return nil, err
+	}
+	return it, normalizeInteraction(it)
+}
+
+// routeName is the REST path segment of op.
+func routeName(op wwe.Operation) string {
+	var b strings.Builder
+	for i, r := range string(op) {
+		if r >= 'A' && r <= 'Z' {
+			if i > 0 {
+				b.WriteByte('-')
+			}
+			r += 'a' - 'A'
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// Ready asks the service's /health.
+func (c *Client) Ready(ctx context.Context) error {
+	return c.call(ctx, http.MethodGet, "", nil, nil, "..", "health")
+}
+
+// call makes one request and decodes a 2xx answer into out.
+func (c *Client) call(ctx context.Context, method, origin string, body, out any, segments ...string) error {
+	ctx, cancel := context.WithTimeout(ctx, c.timeout)
+	defer cancel()
+	var r io.Reader
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			return unavailable(fmt.Errorf("encode body: %w", err))
+		}
+		r = bytes.NewReader(b)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, c.rawURL(segments...), r)
+	if err != nil {
+		return unavailable(err)
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if origin != "" {
+		req.Header.Set("Origin", origin)
+	}
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return unavailable(err)
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxAnswerBytes))
+	if err != nil {
+		return unavailable(err)
+	}
+	if resp.StatusCode >= 300 {
+		var e wwe.Error
+		if json.Unmarshal(raw, &e) == nil && e.Code != "" {
+			return &e
+		}
+		return unavailable(fmt.Errorf("status %d", resp.StatusCode))
+	}
+	if out == nil || resp.StatusCode == http.StatusNoContent {
+		return nil
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	if err := dec.Decode(out); err != nil {
+		return unavailable(fmt.Errorf("decode answer: %w", err))
+	}
+	return nil
+}
+
+// rawURL builds the request URL with every segment path-escaped.
+func (c *Client) rawURL(segments ...string) string {
+	escaped := make([]string, len(segments))
+	for i, s := range segments {
+		escaped[i] = url.PathEscape(s)
+	}
+	prefix := "/v1/"
+	if len(segments) > 0 && segments[0] == ".." {
+		prefix, escaped = "/", escaped[1:]
+	}
+	return c.base.Scheme + "://" + c.base.Host + c.base.EscapedPath() + prefix + strings.Join(escaped, "/")
+}
+
+// unavailable hides the detail of a failed call behind SERVICE_UNAVAILABLE.
+func unavailable(err error) error {
+	return fmt.Errorf("%w: %v", wwe.Errorf(wwe.CodeServiceUnavailable, "the interaction service could not be reached"), err)
+}
+
+func normalizeInteraction(it *wwe.Interaction) error {
+	if it == nil {
+		return nil
+	}
+	ud, err := Normalize(it.UserData)
+	if err != nil {
+		return unavailable(fmt.Errorf("service answered invalid user data: %w", err))
+	}
+	it.UserData = ud
+	return nil
+}
+
+// Subscribe opens the service's event stream.
+func (c *Client) Subscribe(ctx context.Context) (<-chan wwe.Event, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.rawURL("events")+"?subscribe=interaction,markdone", nil)
+	if err != nil {
+		return nil, unavailable(err)
+	}
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return nil, unavailable(err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		resp.Body.Close()
+		return nil, unavailable(fmt.Errorf("events: status %d", resp.StatusCode))
+	}
+	ch := make(chan wwe.Event, subscriberBuffer)
+	go func() {
+		defer close(ch)
+		defer resp.Body.Close()
+		sc := bufio.NewScanner(resp.Body)
+		sc.Buffer(make([]byte, 64<<10), maxAnswerBytes)
+		for sc.Scan() {
+			line, ok := strings.CutPrefix(sc.Text(), "data:")
+			if !ok {
+				continue
+			}
+			var ev wwe.Event
+			dec := json.NewDecoder(strings.NewReader(strings.TrimSpace(line)))
+			dec.UseNumber()
+			if dec.Decode(&ev) != nil || normalizeInteraction(ev.Data.Interaction) != nil {
+				continue
+			}
+			select {
+			case ch <- ev:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	return ch, nil
+}

@@ -1,0 +1,264 @@
+package service
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"sync"
+
+	"github.com/wwe-guard/wwe-guard/internal/wwe"
+)
+
+// Memory is the reference WWE service, in memory. It is safe for concurrent
+// use; a command that fails changes nothing; every interaction it returns is
+// a copy.
+type Memory struct {
+	mu       sync.Mutex
+	byID     map[string]*wwe.Interaction
+	order    []string
+	selected string // the selected case
+	nextID   int
+	events   *broadcaster
+}
+
+// NewMemory returns a service holding copies of seed.
+func NewMemory(seed []*wwe.Interaction) *Memory {
+	m := &Memory{byID: map[string]*wwe.Interaction{}, events: newBroadcaster()}
+	for _, it := range seed {
+		c := it.Clone()
+		m.byID[c.InteractionID] = c
+		m.order = append(m.order, c.InteractionID)
+		if n, err := strconv.Atoi(c.InteractionID); err == nil && n >= m.nextID {
+			m.nextID = n + 1
+		}
+	}
+	if m.nextID == 0 {
+		m.nextID = 1
+	}
+	return m
+}
+
+// Interactions returns every interaction in seed and creation order.
+func (m *Memory) Interactions(context.Context) ([]*wwe.Interaction, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	out := make([]*wwe.Interaction, 0, len(m.order))
+	for _, id := range m.order {
+		out = append(out, m.byID[id].Clone())
+	}
+	return out, nil
+}
+
+// Interaction returns one interaction, or INTERACTION_NOT_FOUND.
+func (m *Memory) Interaction(_ context.Context, id string) (*wwe.Interaction, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	it, err := m.get(id)
+	if err != nil {
+		return nil, err
+	}
+	return it.Clone(), nil
+}
+
+// Subscribe streams the service's events.
+func (m *Memory) Subscribe(ctx context.Context) (<-chan wwe.Event, error) {
+	return m.events.subscribe(ctx), nil
+}
+
+// Ready reports that the in-process service is always reachable.
+func (m *Memory) Ready(context.Context) error { return nil }
+
+func (m *Memory) get(id string) (*wwe.Interaction, error) {
+	it, ok := m.byID[id]
+	if !ok {
+		return nil, wwe.Errorf(wwe.CodeInteractionNotFound, "interaction %q not found", id)
+	}
+	return it, nil
+}
+
+// Do performs one write. The semantics of each operation are documented in
+// the README ("The reference service").
+func (m *Memory) Do(_ context.Context, cmd wwe.Command) (*wwe.Interaction, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if cmd.Op == wwe.OpSelectCaseByCaseID {
+		return nil, m.selectCase(cmd.CaseID)
+	}
+	it, err := m.get(cmd.InteractionID)
+	if err != nil {
+		return nil, err
+	}
+	result, err := m.apply(it, cmd)
+	if err != nil {
+		return nil, err
+	}
+	return result.Clone(), nil
+}
+
+func (m *Memory) apply(it *wwe.Interaction, cmd wwe.Command) (*wwe.Interaction, error) {
+	switch cmd.Op {
+	case wwe.OpSetUserData, wwe.OpDeleteUserData, wwe.OpConsult, wwe.OpSingleStepTransfer, wwe.OpSingleStepConference:
+		if !it.Live() {
+			return nil, wwe.Errorf(wwe.CodeInteractionNotLive, "interaction %q is not live (state %s)", it.InteractionID, it.State)
+		}
+	}
+	switch cmd.Op {
+	case wwe.OpSetUserData:
+		writeUserData(it, cmd.KeyValues)
+	case wwe.OpDeleteUserData:
+		if _, ok := it.UserData[cmd.Key]; !ok {
+			return it, nil // deleting a key that is not set is not an error
+		}
+		delete(it.UserData, cmd.Key)
+	case wwe.OpMarkDone:
+		return it, m.markDone(it)
+	case wwe.OpBlockMarkdone, wwe.OpUnblockMarkdone:
+		return it, m.setBlock(it, cmd)
+	case wwe.OpAccept, wwe.OpReject:
+		if it.State != wwe.StateRinging {
+			return nil, wwe.Errorf(wwe.CodeInvalidState, "interaction %q is %s, not RINGING", it.InteractionID, it.State)
+		}
+		it.State = wwe.StateRejected
+		if cmd.Op == wwe.OpAccept {
+			it.State = wwe.StateAccepted
+			if it.MediaType == "voice" {
+				it.State = wwe.StateTalking
+			}
+		}
+	case wwe.OpConsult:
+		return m.consult(it, cmd)
+	case wwe.OpSingleStepTransfer:
+		writeUserData(it, cmd.KeyValues)
+		it.State = wwe.StateIdle
+	case wwe.OpSingleStepConference:
+		writeUserData(it, cmd.KeyValues)
+	case wwe.OpCompleteTransfer, wwe.OpCompleteConference:
+		consult := m.activeConsultation(it.InteractionID)
+		if consult == nil {
+			return nil, wwe.Errorf(wwe.CodeInvalidState, "interaction %q has no active consultation", it.InteractionID)
+		}
+		consult.State = wwe.StateIdle
+		m.changed(wwe.EventTypeChanged, consult)
+		if cmd.Op == wwe.OpCompleteTransfer {
+			it.State = wwe.StateIdle
+		}
+	default:
+		return nil, wwe.Errorf(wwe.CodeInvalidRequest, "unsupported operation %s", cmd.Op)
+	}
+	m.changed(wwe.EventTypeChanged, it)
+	return it, nil
+}
+
+// writeUserData overwrites the given keys; a nested value replaces the old
+// value whole.
+func writeUserData(it *wwe.Interaction, kv wwe.UserData) {
+	if it.UserData == nil {
+		it.UserData = wwe.UserData{}
+	}
+	for k, v := range kv.Clone() {
+		it.UserData[k] = v
+	}
+}
+
+func (m *Memory) markDone(it *wwe.Interaction) error {
+	if it.IsDone || it.State == wwe.StateCompleted {
+		return wwe.Errorf(wwe.CodeInvalidState, "interaction %q is already done", it.InteractionID)
+	}
+	if len(it.MarkdoneBlocks) > 0 {
+		e := wwe.Errorf(wwe.CodeMarkdoneBlocked, "%s", it.MarkdoneBlocks[0].WarningMessage)
+		for _, b := range it.MarkdoneBlocks {
+			e.WarningMessages = append(e.WarningMessages, b.WarningMessage)
+		}
+		m.events.publish(wwe.NewEvent(wwe.EventMarkdone, wwe.EventData{
+			EventType: wwe.EventTypeMarkdoneBlocked, InteractionID: it.InteractionID, WarningMessages: e.WarningMessages,
+		}))
+		return e
+	}
+	it.State, it.IsDone = wwe.StateCompleted, true
+	m.changed(wwe.EventTypeChanged, it)
+	return nil
+}
+
+// setBlock sets, replaces or clears the block owned by cmd.Origin.
+func (m *Memory) setBlock(it *wwe.Interaction, cmd wwe.Command) error {
+	if it.IsDone || it.State == wwe.StateCompleted {
+		return wwe.Errorf(wwe.CodeInvalidState, "interaction %q is already done", it.InteractionID)
+	}
+	kept := it.MarkdoneBlocks[:0:0]
+	removed := false
+	for _, b := range it.MarkdoneBlocks {
+		if b.Origin == cmd.Origin {
+			removed = true
+			continue
+		}
+		kept = append(kept, b)
+	}
+	eventType := wwe.EventTypeMarkdoneBlockCleared
+	if cmd.Op == wwe.OpBlockMarkdone {
+		kept = append(kept, wwe.MarkdoneBlock{WarningMessage: cmd.WarningMessage, Origin: cmd.Origin})
+		eventType = wwe.EventTypeMarkdoneBlockSet
+	} else if !removed {
+		return nil
+	}
+	it.MarkdoneBlocks = kept
+	messages := []string{}
+	for _, b := range kept {
+		messages = append(messages, b.WarningMessage)
+	}
+	m.events.publish(wwe.NewEvent(wwe.EventMarkdone, wwe.EventData{EventType: eventType, InteractionID: it.InteractionID, WarningMessages: messages}))
+	m.changed(wwe.EventTypeChanged, it)
+	return nil
+}
+
+func (m *Memory) consult(parent *wwe.Interaction, cmd wwe.Command) (*wwe.Interaction, error) {
+	if m.activeConsultation(parent.InteractionID) != nil {
+		return nil, wwe.Errorf(wwe.CodeInvalidState, "interaction %q already has an active consultation", parent.InteractionID)
+	}
+	id := strconv.Itoa(m.nextID)
+	m.nextID++
+	c := &wwe.Interaction{
+		InteractionID:       id,
+		InteractionUUID:     fmt.Sprintf("consult-%s-%s", parent.InteractionID, id),
+		CaseID:              parent.CaseID,
+		ParentInteractionID: parent.InteractionID,
+		MediaType:           parent.MediaType,
+		CallType:            "CONSULT",
+		State:               wwe.StateDialing,
+		UserData:            parent.UserData.Clone(),
+	}
+	writeUserData(c, cmd.KeyValues)
+	m.byID[id] = c
+	m.order = append(m.order, id)
+	m.changed(wwe.EventTypeAdded, c)
+	return c, nil
+}
+
+func (m *Memory) activeConsultation(parentID string) *wwe.Interaction {
+	for _, id := range m.order {
+		if c := m.byID[id]; c.ParentInteractionID == parentID && c.Live() {
+			return c
+		}
+	}
+	return nil
+}
+
+func (m *Memory) selectCase(caseID string) error {
+	found := false
+	for _, it := range m.byID {
+		found = found || it.CaseID == caseID
+	}
+	if !found {
+		return wwe.Errorf(wwe.CodeCaseNotFound, "case %q not found", caseID)
+	}
+	if m.selected != "" && m.selected != caseID {
+		m.events.publish(wwe.NewEvent(wwe.EventInteraction, wwe.EventData{EventType: wwe.EventTypeCollapsed, CaseID: m.selected}))
+	}
+	m.selected = caseID
+	m.events.publish(wwe.NewEvent(wwe.EventInteraction, wwe.EventData{EventType: wwe.EventTypeCaseSelected, SelectedCaseID: caseID}))
+	m.events.publish(wwe.NewEvent(wwe.EventInteraction, wwe.EventData{EventType: wwe.EventTypeExpanded, CaseID: caseID}))
+	return nil
+}
+
+func (m *Memory) changed(eventType string, it *wwe.Interaction) {
+	m.events.publish(wwe.NewEvent(wwe.EventInteraction, wwe.EventData{EventType: eventType, InteractionID: it.InteractionID, Interaction: it.Clone()}))
+}

@@ -1,0 +1,200 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/go-playground/validator/v10"
+	"gopkg.in/yaml.v3"
+
+	"github.com/wwe-guard/wwe-guard/api"
+	"github.com/wwe-guard/wwe-guard/api/service"
+	"github.com/wwe-guard/wwe-guard/guard"
+	"github.com/wwe-guard/wwe-guard/internal/wwe"
+	"github.com/wwe-guard/wwe-guard/policies"
+)
+
+// config is the YAML file (DESIGN.md §5).
+type config struct {
+	Listen   string `yaml:"listen" validate:"required,hostname_port"`
+	Upstream struct {
+		Kind    string        `yaml:"kind" validate:"oneof=embedded http"`
+		URL     string        `yaml:"url" validate:"omitempty,url"`
+		Seed    string        `yaml:"seed"`
+		Timeout time.Duration `yaml:"timeout" validate:"gt=0"`
+	} `yaml:"upstream"`
+	Policies struct {
+		Bundled bool     `yaml:"bundled"`
+		Paths   []string `yaml:"paths"`
+	} `yaml:"policies"`
+	Options      map[string]any `yaml:"options"`
+	Enforcement  string         `yaml:"enforcement" validate:"oneof=enforce dryrun"`
+	UserDataMode string         `yaml:"userDataMode" validate:"oneof=reject strip"`
+	Limits       struct {
+		MaxBodyBytes int64 `yaml:"maxBodyBytes" validate:"gt=0"`
+		MaxKeyBytes  int   `yaml:"maxKeyBytes" validate:"gt=0"`
+		MaxDepth     int   `yaml:"maxDepth" validate:"gt=0"`
+		MaxKeys      int   `yaml:"maxKeys" validate:"gt=0"`
+	} `yaml:"limits"`
+	DecisionLog struct {
+		Output string `yaml:"output" validate:"required"`
+	} `yaml:"decisionLog"`
+
+	seed       []*wwe.Interaction
+	rateLimits *api.RateLimits
+}
+
+func defaultConfig() config {
+	var c config
+	c.Listen = "127.0.0.1:8080"
+	c.Upstream.Kind = "embedded"
+	c.Upstream.Timeout = 5 * time.Second
+	c.Policies.Bundled = true
+	c.Enforcement = "enforce"
+	c.UserDataMode = "reject"
+	l := api.DefaultLimits()
+	c.Limits.MaxBodyBytes, c.Limits.MaxKeyBytes, c.Limits.MaxDepth, c.Limits.MaxKeys = l.MaxBodyBytes, l.MaxKeyBytes, l.MaxDepth, l.MaxKeys
+	c.DecisionLog.Output = "stdout"
+	return c
+}
+
+// loadConfig reads path: defaults, strict decode, then every problem at once.
+func loadConfig(path string) (config, error) {
+	cfg := defaultConfig()
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return cfg, fmt.Errorf("read config: %w", err)
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(src))
+	dec.KnownFields(true)
+	if err := dec.Decode(&cfg); err != nil && !errors.Is(err, io.EOF) {
+		return cfg, fmt.Errorf("config %s:\n%s", path, yamlProblems(err))
+	}
+	if problems := cfg.validate(); len(problems) > 0 {
+		return cfg, fmt.Errorf("config %s:\n  %s", path, strings.Join(problems, "\n  "))
+	}
+	return cfg, nil
+}
+
+func yamlProblems(err error) string {
+	var te *yaml.TypeError
+	if errors.As(err, &te) {
+		return "  " + strings.Join(te.Errors, "\n  ")
+	}
+	return "  " + err.Error()
+}
+
+var validate = validator.New(validator.WithRequiredStructEnabled())
+
+// validate returns every problem of cfg, each naming its YAML path.
+func (c *config) validate() []string {
+	var problems []string
+	if err := validate.Struct(c); err != nil {
+		var verrs validator.ValidationErrors
+		if errors.As(err, &verrs) {
+			for _, fe := range verrs {
+				problems = append(problems, fmt.Sprintf("%s: %s", yamlPath(fe.Namespace()), describe(fe)))
+			}
+		}
+	}
+	switch c.Upstream.Kind {
+	case "http":
+		if c.Upstream.URL == "" {
+			problems = append(problems, "upstream.url: required when kind is http")
+		}
+		if c.Upstream.Seed != "" {
+			problems = append(problems, "upstream.seed: only for kind embedded")
+		}
+	case "embedded":
+		if c.Upstream.URL != "" {
+			problems = append(problems, "upstream.url: only for kind http")
+		}
+		if c.Upstream.Seed != "" {
+			seed, err := service.LoadSeed(c.Upstream.Seed)
+			if err != nil {
+				problems = append(problems, "upstream.seed: "+err.Error())
+			}
+			c.seed = seed
+		}
+	}
+	for _, p := range c.Policies.Paths {
+		if _, err := os.Stat(p); err != nil {
+			problems = append(problems, fmt.Sprintf("policies.paths: %s does not exist", p))
+		}
+	}
+	if !c.Policies.Bundled && len(c.Policies.Paths) == 0 {
+		problems = append(problems, "policies: no policy source (bundled is false and paths is empty)")
+	}
+	names := make([]string, 0, len(c.Options))
+	for name := range c.Options {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		switch c.Options[name].(type) {
+		case string, bool, int, int64, float64, nil:
+		default:
+			problems = append(problems, fmt.Sprintf("options.%s: must be a string, number or boolean", name))
+		}
+	}
+	rl, err := api.ParseRateLimits(c.Options)
+	if err != nil {
+		problems = append(problems, strings.Split(err.Error(), "\n")...)
+	}
+	c.rateLimits = rl
+	return problems
+}
+
+// yamlPath turns "config.Upstream.Kind" into "upstream.kind".
+func yamlPath(ns string) string {
+	parts := strings.Split(ns, ".")[1:]
+	for i, p := range parts {
+		parts[i] = strings.ToLower(p[:1]) + p[1:]
+	}
+	path := strings.Join(parts, ".")
+	return strings.NewReplacer("uRL", "url", "decisionLog", "decisionLog").Replace(path)
+}
+
+func describe(fe validator.FieldError) string {
+	switch fe.Tag() {
+	case "required":
+		return "required"
+	case "oneof":
+		return fmt.Sprintf("must be one of %s, not %q", strings.ReplaceAll(fe.Param(), " ", ", "), fe.Value())
+	case "gt":
+		return "must be greater than " + fe.Param()
+	case "url":
+		return fmt.Sprintf("%q is not a URL", fe.Value())
+	case "hostname_port":
+		return fmt.Sprintf("%q is not host:port", fe.Value())
+	}
+	return "invalid (" + fe.Tag() + ")"
+}
+
+// engineConfig is the guard's part of the config.
+func (c *config) engineConfig(decisionLog io.Writer, log *slog.Logger) guard.Config {
+	gc := guard.Config{
+		Paths:        c.Policies.Paths,
+		Options:      c.Options,
+		Enforcement:  guard.Enforcement(c.Enforcement),
+		UserDataMode: guard.UserDataMode(c.UserDataMode),
+		DecisionLog:  decisionLog,
+		Labels:       map[string]string{"version": version},
+		Logger:       log,
+	}
+	if c.Policies.Bundled {
+		gc.Bundled = policies.FS
+	}
+	return gc
+}
+
+func (c *config) limits() api.Limits {
+	return api.Limits{MaxBodyBytes: c.Limits.MaxBodyBytes, MaxKeyBytes: c.Limits.MaxKeyBytes, MaxDepth: c.Limits.MaxDepth, MaxKeys: c.Limits.MaxKeys}
+}

@@ -1,0 +1,42 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"strings"
+)
+
+// demoConfig is the configuration of `wwe-guard` with no --config: the
+// embedded service with the demo seed, the bundled policies, SSN refused
+// and markdone blocked until a disposition is set.
+func demoConfig() config {
+	cfg := defaultConfig()
+	cfg.Options = map[string]any{
+		"service-client-api.user-data.write-allowed": "DispositionCode,Notes,CustomerSegment",
+		"service-client-api.user-data.read-allowed":  "DispositionCode,Notes,CustomerSegment,Subject",
+		"interaction.disposition.is-mandatory":       true,
+	}
+	return cfg
+}
+
+const demoLines = `
+wwe-guard demo: the embedded service, the bundled policies, write-allowed
+"DispositionCode,Notes,CustomerSegment", a disposition required before markdone.
+Try:
+
+  # an allowed write
+  curl -s -X PATCH BASE/v1/interactions/1/user-data -H 'Content-Type: application/json' -d '{"Notes":"called back"}'
+  # a refused key (403 USER_DATA_WRITE_NOT_ALLOWED)
+  curl -s -X PATCH BASE/v1/interactions/1/user-data -H 'Content-Type: application/json' -d '{"SSN":"078-05-1120"}'
+  # a blocked markdone (409 MARKDONE_BLOCKED)
+  curl -s -X POST BASE/v1/interactions/1/markdone
+  # set the disposition, then markdone succeeds
+  curl -s -X PATCH BASE/v1/interactions/1/user-data -H 'Content-Type: application/json' -d '{"DispositionCode":"Sale"}'
+  curl -s -X POST BASE/v1/interactions/1/markdone
+  # the event stream
+  curl -sN 'BASE/v1/events?subscribe=interaction,markdone'
+`
+
+func printDemo(w io.Writer, addr string) {
+	fmt.Fprint(w, strings.ReplaceAll(demoLines, "BASE", "http://"+addr))
+}

@@ -1,0 +1,69 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"regexp"
+	"sync"
+	"testing"
+	"time"
+)
+
+// syncBuffer is a bytes.Buffer safe to write from run and read from a test.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+var listeningRE = regexp.MustCompile(`msg=listening addr=(\S+)`)
+
+// startGuard runs the guard's run() on 127.0.0.1:0 with args until the test
+// ends, waits until its policies are loaded, and returns its base URL.
+func startGuard(t *testing.T, args ...string) string {
+	t.Helper()
+	base, _ := startGuardOutput(t, args...)
+	return base
+}
+
+// startGuardOutput is startGuard that also returns the guard's stderr.
+func startGuardOutput(t *testing.T, args ...string) (string, *syncBuffer) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	stdout, stderr := &syncBuffer{}, &syncBuffer{}
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, append([]string{"serve", "--listen", "127.0.0.1:0"}, args...), stdout, stderr)
+	}()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("run: %v", err)
+		}
+	})
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		out := stderr.String()
+		if m := listeningRE.FindStringSubmatch(out); m != nil && regexp.MustCompile(`msg="policies loaded"`).MatchString(out) {
+			return "http://" + m[1], stderr
+		}
+		select {
+		case err := <-done:
+			t.Fatalf("guard stopped: %v\n%s", err, out)
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+	t.Fatalf("guard did not start:\n%s", stderr.String())
+	return "", nil
+}

@@ -1,0 +1,122 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/wwe-guard/wwe-guard/api"
+	"github.com/wwe-guard/wwe-guard/api/service"
+	"github.com/wwe-guard/wwe-guard/guard"
+	"github.com/wwe-guard/wwe-guard/internal/serve"
+)
+
+// serveCommand runs the guard: config, listener first, service, server,
+// then the policies; SIGHUP reloads them.
+func serveCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flags("serve", stderr)
+	path := fs.String("config", "", "config file (none: the demo)")
+	listen := fs.String("listen", "", "listen address, overrides the config's listen")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	log := slog.New(slog.NewTextHandler(stderr, nil))
+	cfg, demo := demoConfig(), true
+	if *path != "" {
+		var err error
+		if cfg, err = loadConfig(*path); err != nil {
+			return err
+		}
+		demo = false
+	}
+	if *listen != "" {
+		cfg.Listen = *listen
+	}
+	decisionLog, closeLog, err := openDecisionLog(cfg.DecisionLog.Output, stdout)
+	if err != nil {
+		return err
+	}
+	defer closeLog()
+
+	ln, err := net.Listen("tcp", cfg.Listen)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	addr := ln.Addr().String()
+	log.Info("listening", "addr", addr, "upstream", cfg.Upstream.Kind, "enforcement", cfg.Enforcement)
+
+	svc, err := newService(cfg)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	server := api.New(api.Config{Service: svc, Limits: cfg.limits(), RateLimits: cfg.rateLimits, Logger: log})
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	done := make(chan error, 1)
+	go func() { done <- serve.Run(ctx, ln, server, log) }()
+
+	engine, err := guard.New(ctx, cfg.engineConfig(decisionLog, log))
+	if err != nil {
+		cancel()
+		<-done
+		return fmt.Errorf("policies:\n%w", err)
+	}
+	server.SetDecider(engine)
+	log.Info("policies loaded", "modules", engine.Modules())
+	if demo {
+		printDemo(stderr, addr)
+	}
+	go reloadOnHangup(ctx, engine, log)
+	return <-done
+}
+
+func newService(cfg config) (api.Service, error) {
+	if cfg.Upstream.Kind == "http" {
+		return service.NewClient(cfg.Upstream.URL, cfg.Upstream.Timeout)
+	}
+	if cfg.seed != nil {
+		return service.NewMemory(cfg.seed), nil
+	}
+	return service.NewMemory(service.DemoSeed()), nil
+}
+
+// openDecisionLog opens the decision log output: stdout, none or a file.
+func openDecisionLog(output string, stdout io.Writer) (io.Writer, func(), error) {
+	switch output {
+	case "none":
+		return nil, func() {}, nil
+	case "stdout", "":
+		return stdout, func() {}, nil
+	}
+	f, err := os.OpenFile(output, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o640)
+	if err != nil {
+		return nil, nil, fmt.Errorf("decision log: %w", err)
+	}
+	return f, func() { f.Close() }, nil
+}
+
+// reloadOnHangup recompiles the policies on SIGHUP; a failure keeps the last
+// good set.
+func reloadOnHangup(ctx context.Context, engine *guard.Engine, log *slog.Logger) {
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-hup:
+			if err := engine.Reload(ctx); err != nil {
+				log.Error("policy reload failed; keeping the last good set", "err", err)
+				continue
+			}
+			log.Info("policies reloaded", "modules", engine.Modules())
+		}
+	}
+}
