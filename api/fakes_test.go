@@ -76,6 +76,6 @@ func (f *fakeService) written() []wwe.Command {
 type deciderFunc func(guard.Input) (guard.Decision, error)
 
 func (f deciderFunc) Decide(_ context.Context, in guard.Input) (guard.Decision, error) { return f(in) }
-func (f deciderFunc) AdmittedOrigins() guard.Origins                                 { return guard.Origins{Any: true} }
+func (f deciderFunc) AdmittedOrigins() guard.Origins                                   { return guard.Origins{Any: true} }
 
 var errBroken = errors.New("broken policy")
