@@ -197,7 +197,7 @@ func TestDecisionLogMasksValues(t *testing.T) {
 	e := mustEngine(t, Config{Options: opts, DecisionLog: &buf, Labels: map[string]string{"id": "i1"}}, map[string]string{"d.rego": fixture})
 	in := Input{
 		Operation: wwe.OpSetUserData, InteractionID: "1",
-		KeyValues: wwe.UserData{"SSN": "078-05-1120", "Card": wwe.UserData{"Number": "4111111111111111"}},
+		KeyValues:   wwe.UserData{"SSN": "078-05-1120", "Card": wwe.UserData{"Number": "4111111111111111"}},
 		Interaction: &wwe.Interaction{InteractionID: "1", UserData: wwe.UserData{"Old": "secret-old-value"}},
 		Caller:      Caller{Origin: "https://crm"},
 	}
