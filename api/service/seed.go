@@ -42,23 +42,27 @@ func LoadSeed(path string) ([]*wwe.Interaction, error) {
 	var raw []*wwe.Interaction
 	switch strings.ToLower(filepath.Ext(path)) {
 	case ".json":
-		dec := json.NewDecoder(bytes.NewReader(src))
-		dec.UseNumber()
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(&raw); err != nil {
+	case ".yaml", ".yml":
+		// YAML is read as a generic document, then decoded strictly as the
+		// JSON it stands for, so both formats share one set of field names.
+		var doc any
+		if err := yaml.Unmarshal(src, &doc); err != nil {
 			return nil, fmt.Errorf("seed %s: %w", path, err)
 		}
-		if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-			return nil, fmt.Errorf("seed %s: data after the list", path)
-		}
-	case ".yaml", ".yml":
-		dec := yaml.NewDecoder(bytes.NewReader(src))
-		dec.KnownFields(true)
-		if err := dec.Decode(&raw); err != nil {
+		if src, err = json.Marshal(doc); err != nil {
 			return nil, fmt.Errorf("seed %s: %w", path, err)
 		}
 	default:
 		return nil, fmt.Errorf("seed %s: use a .json, .yaml or .yml file", path)
+	}
+	dec := json.NewDecoder(bytes.NewReader(src))
+	dec.UseNumber()
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&raw); err != nil {
+		return nil, fmt.Errorf("seed %s: %w", path, err)
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return nil, fmt.Errorf("seed %s: data after the list", path)
 	}
 	var problems []string
 	seen := map[string]bool{}

@@ -1,0 +1,216 @@
+package service
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/wwe-guard/wwe-guard/internal/wwe"
+)
+
+func testSeed() []*wwe.Interaction {
+	return []*wwe.Interaction{
+		{InteractionID: "1", MediaType: "voice", State: wwe.StateTalking, CaseID: "c1", IsMainCaseInteraction: true, UserData: wwe.UserData{"A": "a", "N": wwe.UserData{"x": int64(1)}}},
+		{InteractionID: "2", MediaType: "voice", State: wwe.StateIdle, CaseID: "c2", UserData: wwe.UserData{}},
+		{InteractionID: "3", MediaType: "chat", State: wwe.StateRinging, CaseID: "c3", UserData: wwe.UserData{}},
+	}
+}
+
+func code(err error) wwe.Code {
+	var e *wwe.Error
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	return ""
+}
+
+// TestMemoryRefusalsChangeNothing: every refused command leaves the service
+// exactly as it was.
+func TestMemoryRefusalsChangeNothing(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		cmd  wwe.Command
+		want wwe.Code
+	}{
+		{"unknown interaction", wwe.Command{Op: wwe.OpSetUserData, InteractionID: "9", KeyValues: wwe.UserData{"A": "b"}}, wwe.CodeInteractionNotFound},
+		{"set on idle", wwe.Command{Op: wwe.OpSetUserData, InteractionID: "2", KeyValues: wwe.UserData{"A": "b"}}, wwe.CodeInteractionNotLive},
+		{"delete on idle", wwe.Command{Op: wwe.OpDeleteUserData, InteractionID: "2", Key: "A"}, wwe.CodeInteractionNotLive},
+		{"consult on idle", wwe.Command{Op: wwe.OpConsult, InteractionID: "2", Target: "t"}, wwe.CodeInteractionNotLive},
+		{"accept not ringing", wwe.Command{Op: wwe.OpAccept, InteractionID: "1"}, wwe.CodeInvalidState},
+		{"reject not ringing", wwe.Command{Op: wwe.OpReject, InteractionID: "2"}, wwe.CodeInvalidState},
+		{"complete without consult", wwe.Command{Op: wwe.OpCompleteTransfer, InteractionID: "1"}, wwe.CodeInvalidState},
+		{"unknown case", wwe.Command{Op: wwe.OpSelectCaseByCaseID, CaseID: "nope"}, wwe.CodeCaseNotFound},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			m := NewMemory(testSeed())
+			before, _ := m.Interactions(context.Background())
+			_, err := m.Do(context.Background(), tt.cmd)
+			if code(err) != tt.want {
+				t.Fatalf("err = %v, want %s", err, tt.want)
+			}
+			after, _ := m.Interactions(context.Background())
+			if diff := cmp.Diff(before, after); diff != "" {
+				t.Errorf("refusal changed the service (-before +after):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestMemoryUserDataAndMarkdone(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	m := NewMemory(testSeed())
+	it, err := m.Do(ctx, wwe.Command{Op: wwe.OpSetUserData, InteractionID: "1", KeyValues: wwe.UserData{"N": "flat", "B": int64(2)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(wwe.UserData{"A": "a", "N": "flat", "B": int64(2)}, it.UserData); diff != "" {
+		t.Errorf("overwrite (-want +got):\n%s", diff)
+	}
+	it.UserData["A"] = "mutated by caller"
+	if again, _ := m.Interaction(ctx, "1"); again.UserData["A"] != "a" {
+		t.Error("returned interaction aliases the service's state")
+	}
+	if _, err := m.Do(ctx, wwe.Command{Op: wwe.OpDeleteUserData, InteractionID: "1", Key: "missing"}); err != nil {
+		t.Errorf("deleting an unset key: %v", err)
+	}
+	if _, err := m.Do(ctx, wwe.Command{Op: wwe.OpBlockMarkdone, InteractionID: "1", WarningMessage: "w1", Origin: "https://a"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.Do(ctx, wwe.Command{Op: wwe.OpBlockMarkdone, InteractionID: "1", WarningMessage: "w2", Origin: "https://a"}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = m.Do(ctx, wwe.Command{Op: wwe.OpMarkDone, InteractionID: "1"})
+	var e *wwe.Error
+	if !errors.As(err, &e) || e.Code != wwe.CodeMarkdoneBlocked || !cmp.Equal(e.WarningMessages, []string{"w2"}) {
+		t.Fatalf("markdone with a replaced block: %v", err)
+	}
+	if _, err := m.Do(ctx, wwe.Command{Op: wwe.OpUnblockMarkdone, InteractionID: "1", Origin: "https://b"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.Do(ctx, wwe.Command{Op: wwe.OpMarkDone, InteractionID: "1"}); code(err) != wwe.CodeMarkdoneBlocked {
+		t.Fatalf("another origin cleared the block: %v", err)
+	}
+	if _, err := m.Do(ctx, wwe.Command{Op: wwe.OpUnblockMarkdone, InteractionID: "1", Origin: "https://a"}); err != nil {
+		t.Fatal(err)
+	}
+	done, err := m.Do(ctx, wwe.Command{Op: wwe.OpMarkDone, InteractionID: "1"})
+	if err != nil || done.State != wwe.StateCompleted || !done.IsDone {
+		t.Fatalf("markdone: %+v %v", done, err)
+	}
+	if _, err := m.Do(ctx, wwe.Command{Op: wwe.OpMarkDone, InteractionID: "1"}); code(err) != wwe.CodeInvalidState {
+		t.Errorf("second markdone: %v", err)
+	}
+}
+
+func TestMemoryEvents(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	m := NewMemory(testSeed())
+	events, _ := m.Subscribe(ctx)
+	for _, c := range []string{"c1", "c3"} {
+		if _, err := m.Do(ctx, wwe.Command{Op: wwe.OpSelectCaseByCaseID, CaseID: c}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := m.Do(ctx, wwe.Command{Op: wwe.OpConsult, InteractionID: "1", Target: "t", KeyValues: wwe.UserData{"C": "c"}}); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for range 6 {
+		ev := <-events
+		got = append(got, ev.Event+":"+ev.Data.EventType)
+	}
+	want := []string{"interaction:CASE_SELECTED", "interaction:EXPANDED", "interaction:COLLAPSED", "interaction:CASE_SELECTED", "interaction:EXPANDED", "interaction:ADDED"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("events (-want +got):\n%s", diff)
+	}
+}
+
+func TestMemorySlowSubscriberIsCutOff(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	m := NewMemory(testSeed())
+	events, _ := m.Subscribe(ctx)
+	for i := range subscriberBuffer + 10 {
+		if _, err := m.Do(ctx, wwe.Command{Op: wwe.OpSetUserData, InteractionID: "1", KeyValues: wwe.UserData{"i": int64(i)}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	n := 0
+	for range events {
+		n++
+	}
+	if n != subscriberBuffer {
+		t.Errorf("slow subscriber got %d events before being cut off, want %d", n, subscriberBuffer)
+	}
+}
+
+func TestMemoryConcurrentWriters(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	m := NewMemory(testSeed())
+	var wg sync.WaitGroup
+	for w := range 8 {
+		wg.Go(func() {
+			for i := range 100 {
+				key := string(rune('a'+w)) + "-" + string(rune('a'+i%26))
+				if _, err := m.Do(ctx, wwe.Command{Op: wwe.OpSetUserData, InteractionID: "1", KeyValues: wwe.UserData{key: int64(i)}}); err != nil {
+					t.Error(err)
+				}
+				_, _ = m.Interactions(ctx)
+			}
+		})
+	}
+	wg.Wait()
+	it, _ := m.Interaction(ctx, "1")
+	if len(it.UserData) != 2+8*26 {
+		t.Errorf("user data has %d keys, want %d", len(it.UserData), 2+8*26)
+	}
+}
+
+func TestLoadSeed(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	good := filepath.Join(dir, "seed.yaml")
+	bad := filepath.Join(dir, "bad.json")
+	mustWrite(t, good, "- interactionId: \"7\"\n  mediaType: voice\n  state: TALKING\n  userData: {A: x, N: 3, K: {B: y}}\n")
+	mustWrite(t, bad, `[{"interactionId":"1","mediaType":"voice","state":"TALKING","userData":{"F":1.5}},{"interactionId":"1","state":""}]`)
+	seed, err := LoadSeed(good)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(wwe.UserData{"A": "x", "N": int64(3), "K": wwe.UserData{"B": "y"}}, seed[0].UserData); diff != "" {
+		t.Errorf("normalized user data (-want +got):\n%s", diff)
+	}
+	_, err = LoadSeed(bad)
+	if err == nil {
+		t.Fatal("bad seed loaded")
+	}
+	for _, want := range []string{"entry 0: userData", "entry 1: interactionId \"1\" is used twice", "entry 1: mediaType is required", "entry 1: state is required"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error does not report %q:\n%v", want, err)
+		}
+	}
+	mustWrite(t, bad, `[{"interactionId":"1","bogus":true}]`)
+	if _, err := LoadSeed(bad); err == nil || !strings.Contains(err.Error(), "bogus") {
+		t.Errorf("unknown field: %v", err)
+	}
+}
+
+func mustWrite(t *testing.T, path, content string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
