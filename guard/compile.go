@@ -7,7 +7,9 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
+	"os"
 	"path"
+	"path/filepath"
 	"sort"
 	"strings"
 	"time"
@@ -101,18 +103,43 @@ func load(cfg Config) (map[string]*ast.Module, map[string]any, error) {
 			return nil, nil, &CompileError{Problems: []string{fmt.Sprintf("read bundled policies: %v", err)}}
 		}
 	}
+	for _, root := range cfg.Paths {
+		err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() || filepath.Ext(p) != ".rego" || strings.HasSuffix(p, "_test.rego") {
+				return err
+			}
+			src, err := os.ReadFile(p)
+			if err != nil {
+				return err
+			}
+			m, err := ast.ParseModuleWithOpts(p, string(src), ast.ParserOptions{RegoVersion: ast.RegoV1})
+			if err != nil {
+				problems = append(problems, problemLines(err)...)
+				return nil
+			}
+			modules[p] = m
+			return nil
+		})
+		if err != nil {
+			problems = append(problems, fmt.Sprintf("policies path %s: %v", root, err))
+		}
+	}
 	if len(cfg.Paths) > 0 {
+		// Data documents (.json, .yaml) of the policy paths, by OPA's rules.
 		res, err := loader.NewFileLoader().WithRegoVersion(ast.RegoV1).Filtered(cfg.Paths, func(_ string, info fs.FileInfo, _ int) bool {
-			return !info.IsDir() && strings.HasSuffix(info.Name(), "_test.rego")
+			return !info.IsDir() && filepath.Ext(info.Name()) == ".rego"
 		})
 		if err != nil {
 			problems = append(problems, problemLines(err)...)
 		} else {
-			for name, f := range res.Modules {
-				modules[name] = f.Parsed
-			}
 			docs = res.Documents
 		}
+	}
+	if len(problems) > 0 && len(modules) > 0 {
+		// Compile what parsed too, so one run reports every problem.
+		compiler := ast.NewCompiler()
+		compiler.Compile(modules)
+		problems = append(problems, compileError(compiler.Errors).Problems...)
 	}
 	if len(problems) > 0 {
 		return nil, nil, &CompileError{Problems: problems}

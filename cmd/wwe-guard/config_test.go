@@ -1,0 +1,179 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestLoadConfigDefaultsAndFullFile(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "guard.yaml")
+	mustWrite(t, path, "options:\n  service-client-api.user-data.write-allowed: \"A,B\"\n")
+	cfg, err := loadConfig(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Listen != "127.0.0.1:8080" || cfg.Upstream.Kind != "embedded" || cfg.Upstream.Timeout != 5*time.Second ||
+		!cfg.Policies.Bundled || cfg.Enforcement != "enforce" || cfg.UserDataMode != "reject" ||
+		cfg.Limits.MaxBodyBytes != 65536 || cfg.Limits.MaxKeys != 1000 || cfg.DecisionLog.Output != "stdout" {
+		t.Errorf("defaults not applied: %+v", cfg)
+	}
+	full := filepath.Join(dir, "full.yaml")
+	mustWrite(t, full, `listen: "0.0.0.0:9000"
+upstream:
+  kind: http
+  url: http://127.0.0.1:9090
+  timeout: 2s
+policies:
+  bundled: true
+  paths: [`+dir+`]
+options:
+  interaction.disposition.is-mandatory: true
+  service-client-api.rate-limit: 100
+enforcement: dryrun
+userDataMode: strip
+limits: {maxBodyBytes: 1024, maxKeyBytes: 64, maxDepth: 3, maxKeys: 10}
+decisionLog: {output: none}
+`)
+	cfg, err = loadConfig(full)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Upstream.Timeout != 2*time.Second || cfg.UserDataMode != "strip" || cfg.Limits.MaxDepth != 3 || cfg.rateLimits == nil {
+		t.Errorf("full config: %+v", cfg)
+	}
+}
+
+func TestLoadConfigReportsEveryProblem(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "bad.yaml")
+	mustWrite(t, path, `upstream:
+  kind: http
+  timeout: 0s
+enforcement: sometimes
+userDataMode: drop
+limits:
+  maxDepth: -1
+policies:
+  paths: [/does/not/exist]
+options:
+  service-client-api.rate-limit: lots
+  list-option: [a, b]
+`)
+	_, err := loadConfig(path)
+	if err == nil {
+		t.Fatal("bad config loaded")
+	}
+	for _, want := range []string{
+		"upstream.url: required when kind is http", "upstream.timeout: must be greater than 0",
+		"enforcement: must be one of enforce, dryrun", "userDataMode: must be one of reject, strip",
+		"limits.maxDepth", "policies.paths: /does/not/exist does not exist",
+		"options.service-client-api.rate-limit:", "options.list-option: must be a string, number or boolean",
+	} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error does not report %q:\n%v", want, err)
+		}
+	}
+}
+
+func TestLoadConfigUnknownKeyAndSyntax(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	unknown := filepath.Join(dir, "unknown.yaml")
+	mustWrite(t, unknown, "listen: \"127.0.0.1:1\"\nupstream:\n  kind: embedded\n  sead: x.yaml\n")
+	if _, err := loadConfig(unknown); err == nil || !strings.Contains(err.Error(), "line 4: field sead not found") {
+		t.Errorf("unknown key: %v", err)
+	}
+	broken := filepath.Join(dir, "broken.yaml")
+	mustWrite(t, broken, "listen: [\n")
+	if _, err := loadConfig(broken); err == nil || !strings.Contains(err.Error(), "line") {
+		t.Errorf("syntax error: %v", err)
+	}
+	badDuration := filepath.Join(dir, "duration.yaml")
+	mustWrite(t, badDuration, "upstream:\n  timeout: soon\n")
+	if _, err := loadConfig(badDuration); err == nil || !strings.Contains(err.Error(), "line 2") {
+		t.Errorf("bad duration: %v", err)
+	}
+}
+
+func TestCheckCommand(t *testing.T) {
+	t.Parallel()
+	var out, errOut bytes.Buffer
+	good := writeConfig(t, "", "")
+	if err := run(context.Background(), []string{"check", "--config", good}, &out, &errOut); err != nil {
+		t.Fatalf("check of a good config: %v", err)
+	}
+	dir := t.TempDir()
+	mustWrite(t, filepath.Join(dir, "one.rego"), "package wwe.userdata\n\ndeny contains x if {\n\tx := nope\n}\n")
+	mustWrite(t, filepath.Join(dir, "two.rego"), "package wwe.markdone\n\nblock contains {\"code\": 1\n")
+	bad := writeConfig(t, "", "policies:\n  paths: ["+dir+"]\n")
+	err := run(context.Background(), []string{"check", "--config", bad}, &out, &errOut)
+	if err == nil {
+		t.Fatal("check of broken policies succeeded")
+	}
+	for _, want := range []string{"one.rego:4", "two.rego:4: rego_parse_error"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("check does not report %s:\n%v", want, err)
+		}
+	}
+}
+
+func TestEvalCommand(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	input := filepath.Join(dir, "input.json")
+	mustWrite(t, input, `{"operation":"setUserData","request":"interaction.setUserData","writes":[{"op":"set","key":"SSN","value":"1"}],"caller":{"origin":null}}`)
+	var out, errOut bytes.Buffer
+	if err := run(context.Background(), []string{"eval", "--config", writeConfig(t, "", ""), "--input", input}, &out, &errOut); err != nil {
+		t.Fatal(err)
+	}
+	var decision map[string]any
+	if err := json.Unmarshal(out.Bytes(), &decision); err != nil {
+		t.Fatalf("eval output is not the decision document: %v\n%s", err, out.String())
+	}
+	if decision["allow"] != false || len(decision["deniedKeys"].([]any)) != 1 {
+		t.Errorf("decision = %v", decision)
+	}
+	out.Reset()
+	if err := run(context.Background(), []string{"eval", "--config", writeConfig(t, "", ""), "--input", input, "--explain"}, &out, &errOut); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "write_allowed.rego") {
+		t.Errorf("--explain does not show locations:\n%.2000s", out.String())
+	}
+}
+
+func TestServeStopsOnBadConfigAndServesTheDemo(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.yaml")
+	mustWrite(t, bad, "enforcement: maybe\n")
+	if err := run(context.Background(), []string{"serve", "--config", bad, "--listen", "127.0.0.1:0"}, &bytes.Buffer{}, &bytes.Buffer{}); err == nil {
+		t.Error("serve started with a bad config")
+	}
+	policyDir := t.TempDir()
+	mustWrite(t, filepath.Join(policyDir, "x.rego"), "package wwe.userdata\n\ndeny contains x if { x := nope }\n")
+	broken := writeConfig(t, "", "policies:\n  paths: ["+policyDir+"]\n")
+	if err := run(context.Background(), []string{"--config", broken, "--listen", "127.0.0.1:0"}, &bytes.Buffer{}, &bytes.Buffer{}); err == nil || !strings.Contains(err.Error(), "x.rego:3") {
+		t.Errorf("serve with a broken policy: %v", err)
+	}
+
+	base, stderr := startGuardOutput(t)
+	if !strings.Contains(stderr.String(), "curl -s -X PATCH "+base+"/v1/interactions/1/user-data") {
+		t.Errorf("demo does not print curl lines with its address:\n%s", stderr.String())
+	}
+	send(t, "PATCH", base+"/v1/interactions/1/user-data", `{"SSN":"1"}`).expect(t, 403, "USER_DATA_WRITE_NOT_ALLOWED")
+	send(t, "POST", base+"/v1/interactions/1/markdone", "").expect(t, 409, "MARKDONE_BLOCKED")
+	send(t, "PATCH", base+"/v1/interactions/1/user-data", `{"DispositionCode":"Sale"}`).expect(t, 200, "")
+	send(t, "POST", base+"/v1/interactions/1/markdone", "").expect(t, 200, "")
+	send(t, "GET", base+"/ready", "").expect(t, 200, "")
+	_ = os.Remove(bad)
+}
