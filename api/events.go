@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -14,51 +13,8 @@ import (
 	"github.com/wwe-guard/wwe-guard/internal/wwe"
 )
 
-// Event stream settings.
-const (
-	hubBuffer         = 256
-	keepAliveInterval = 15 * time.Second
-)
-
-// hub fans the guard's own events (refused markdones) out to every open
-// event stream. A stream that falls hubBuffer events behind is cut off
-// rather than allowed to block the request that published.
-type hub struct {
-	mu   sync.Mutex
-	subs map[chan wwe.Event]struct{}
-}
-
-func newHub() *hub { return &hub{subs: map[chan wwe.Event]struct{}{}} }
-
-func (h *hub) subscribe() chan wwe.Event {
-	ch := make(chan wwe.Event, hubBuffer)
-	h.mu.Lock()
-	h.subs[ch] = struct{}{}
-	h.mu.Unlock()
-	return ch
-}
-
-func (h *hub) unsubscribe(ch chan wwe.Event) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	if _, ok := h.subs[ch]; ok {
-		delete(h.subs, ch)
-		close(ch)
-	}
-}
-
-func (h *hub) publish(ev wwe.Event) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	for ch := range h.subs {
-		select {
-		case ch <- ev:
-		default:
-			delete(h.subs, ch)
-			close(ch)
-		}
-	}
-}
+// keepAliveInterval is how often an idle event stream gets a comment line.
+const keepAliveInterval = 15 * time.Second
 
 // events serves GET /v1/events?subscribe=interaction,markdone as
 // Server-Sent Events: the service's events, user data filtered by each
@@ -90,8 +46,7 @@ func (s *Server) events(c echo.Context) error {
 	if err != nil {
 		return s.fail(c, restReply{}, err)
 	}
-	own := s.hub.subscribe()
-	defer s.hub.unsubscribe(own)
+	own := s.hub.Subscribe(ctx)
 
 	w := c.Response()
 	w.Header().Set(echo.HeaderContentType, "text/event-stream")

@@ -50,7 +50,7 @@ func (s *Server) process(c echo.Context, cl *call, rp replier) error {
 	switch dec.Verdict.Action {
 	case guard.Refuse:
 		if dec.Verdict.Err.Code == wwe.CodeMarkdoneBlocked {
-			s.hub.publish(wwe.NewEvent(wwe.EventMarkdone, wwe.EventData{
+			s.hub.Publish(wwe.NewEvent(wwe.EventMarkdone, wwe.EventData{
 				EventType: wwe.EventTypeMarkdoneBlocked, InteractionID: cl.interactionID,
 				WarningMessages: dec.Verdict.Err.WarningMessages,
 			}))

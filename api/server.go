@@ -10,6 +10,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/wwe-guard/wwe-guard/guard"
+	"github.com/wwe-guard/wwe-guard/internal/fanout"
 	"github.com/wwe-guard/wwe-guard/internal/wwe"
 )
 
@@ -64,14 +65,14 @@ type Server struct {
 	limits  Limits
 	rate    *RateLimits
 	log     *slog.Logger
-	hub     *hub
+	hub     *fanout.Broadcaster
 }
 
 type deciderBox struct{ Decider }
 
 // New returns a Server for cfg. Zero limits take the defaults.
 func New(cfg Config) *Server {
-	s := &Server{svc: cfg.Service, limits: withDefaults(cfg.Limits), rate: cfg.RateLimits, log: cfg.Logger, hub: newHub()}
+	s := &Server{svc: cfg.Service, limits: withDefaults(cfg.Limits), rate: cfg.RateLimits, log: cfg.Logger, hub: fanout.New()}
 	if s.log == nil {
 		s.log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/wwe-guard/wwe-guard/internal/fanout"
 	"github.com/wwe-guard/wwe-guard/internal/wwe"
 )
 
@@ -222,7 +223,7 @@ func (c *Client) Subscribe(ctx context.Context) (<-chan wwe.Event, error) {
 		resp.Body.Close()
 		return nil, unavailable(fmt.Errorf("events: status %d", resp.StatusCode))
 	}
-	ch := make(chan wwe.Event, subscriberBuffer)
+	ch := make(chan wwe.Event, fanout.Buffer)
 	go func() {
 		defer close(ch)
 		defer resp.Body.Close()

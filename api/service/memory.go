@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"sync"
 
+	"github.com/wwe-guard/wwe-guard/internal/fanout"
 	"github.com/wwe-guard/wwe-guard/internal/wwe"
 )
 
@@ -18,12 +19,12 @@ type Memory struct {
 	order    []string
 	selected string // the selected case
 	nextID   int
-	events   *broadcaster
+	events   *fanout.Broadcaster
 }
 
 // NewMemory returns a service holding copies of seed.
 func NewMemory(seed []*wwe.Interaction) *Memory {
-	m := &Memory{byID: map[string]*wwe.Interaction{}, events: newBroadcaster()}
+	m := &Memory{byID: map[string]*wwe.Interaction{}, events: fanout.New()}
 	for _, it := range seed {
 		c := it.Clone()
 		m.byID[c.InteractionID] = c
@@ -62,7 +63,7 @@ func (m *Memory) Interaction(_ context.Context, id string) (*wwe.Interaction, er
 
 // Subscribe streams the service's events.
 func (m *Memory) Subscribe(ctx context.Context) (<-chan wwe.Event, error) {
-	return m.events.subscribe(ctx), nil
+	return m.events.Subscribe(ctx), nil
 }
 
 // Ready reports that the in-process service is always reachable.
@@ -169,7 +170,7 @@ func (m *Memory) markDone(it *wwe.Interaction) error {
 		for _, b := range it.MarkdoneBlocks {
 			e.WarningMessages = append(e.WarningMessages, b.WarningMessage)
 		}
-		m.events.publish(wwe.NewEvent(wwe.EventMarkdone, wwe.EventData{
+		m.events.Publish(wwe.NewEvent(wwe.EventMarkdone, wwe.EventData{
 			EventType: wwe.EventTypeMarkdoneBlocked, InteractionID: it.InteractionID, WarningMessages: e.WarningMessages,
 		}))
 		return e
@@ -205,7 +206,7 @@ func (m *Memory) setBlock(it *wwe.Interaction, cmd wwe.Command) error {
 	for _, b := range kept {
 		messages = append(messages, b.WarningMessage)
 	}
-	m.events.publish(wwe.NewEvent(wwe.EventMarkdone, wwe.EventData{EventType: eventType, InteractionID: it.InteractionID, WarningMessages: messages}))
+	m.events.Publish(wwe.NewEvent(wwe.EventMarkdone, wwe.EventData{EventType: eventType, InteractionID: it.InteractionID, WarningMessages: messages}))
 	m.changed(wwe.EventTypeChanged, it)
 	return nil
 }
@@ -251,14 +252,14 @@ func (m *Memory) selectCase(caseID string) error {
 		return wwe.Errorf(wwe.CodeCaseNotFound, "case %q not found", caseID)
 	}
 	if m.selected != "" && m.selected != caseID {
-		m.events.publish(wwe.NewEvent(wwe.EventInteraction, wwe.EventData{EventType: wwe.EventTypeCollapsed, CaseID: m.selected}))
+		m.events.Publish(wwe.NewEvent(wwe.EventInteraction, wwe.EventData{EventType: wwe.EventTypeCollapsed, CaseID: m.selected}))
 	}
 	m.selected = caseID
-	m.events.publish(wwe.NewEvent(wwe.EventInteraction, wwe.EventData{EventType: wwe.EventTypeCaseSelected, SelectedCaseID: caseID}))
-	m.events.publish(wwe.NewEvent(wwe.EventInteraction, wwe.EventData{EventType: wwe.EventTypeExpanded, CaseID: caseID}))
+	m.events.Publish(wwe.NewEvent(wwe.EventInteraction, wwe.EventData{EventType: wwe.EventTypeCaseSelected, SelectedCaseID: caseID}))
+	m.events.Publish(wwe.NewEvent(wwe.EventInteraction, wwe.EventData{EventType: wwe.EventTypeExpanded, CaseID: caseID}))
 	return nil
 }
 
 func (m *Memory) changed(eventType string, it *wwe.Interaction) {
-	m.events.publish(wwe.NewEvent(wwe.EventInteraction, wwe.EventData{EventType: eventType, InteractionID: it.InteractionID, Interaction: it.Clone()}))
+	m.events.Publish(wwe.NewEvent(wwe.EventInteraction, wwe.EventData{EventType: eventType, InteractionID: it.InteractionID, Interaction: it.Clone()}))
 }

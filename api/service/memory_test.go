@@ -11,6 +11,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/wwe-guard/wwe-guard/internal/fanout"
 	"github.com/wwe-guard/wwe-guard/internal/wwe"
 )
 
@@ -142,7 +143,7 @@ func TestMemorySlowSubscriberIsCutOff(t *testing.T) {
 	ctx := context.Background()
 	m := NewMemory(testSeed())
 	events, _ := m.Subscribe(ctx)
-	for i := range subscriberBuffer + 10 {
+	for i := range fanout.Buffer + 10 {
 		if _, err := m.Do(ctx, wwe.Command{Op: wwe.OpSetUserData, InteractionID: "1", KeyValues: wwe.UserData{"i": int64(i)}}); err != nil {
 			t.Fatal(err)
 		}
@@ -151,8 +152,8 @@ func TestMemorySlowSubscriberIsCutOff(t *testing.T) {
 	for range events {
 		n++
 	}
-	if n != subscriberBuffer {
-		t.Errorf("slow subscriber got %d events before being cut off, want %d", n, subscriberBuffer)
+	if n != fanout.Buffer {
+		t.Errorf("slow subscriber got %d events before being cut off, want %d", n, fanout.Buffer)
 	}
 }
 
