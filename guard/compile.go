@@ -90,13 +90,7 @@ func load(cfg Config) (map[string]*ast.Module, map[string]any, error) {
 			if err != nil {
 				return err
 			}
-			name := "policies/" + p
-			m, err := ast.ParseModuleWithOpts(name, string(src), ast.ParserOptions{RegoVersion: ast.RegoV1})
-			if err != nil {
-				problems = append(problems, problemLines(err)...)
-				return nil
-			}
-			modules[name] = m
+			problems = parseInto(modules, "policies/"+p, src, problems)
 			return nil
 		})
 		if err != nil {
@@ -112,12 +106,7 @@ func load(cfg Config) (map[string]*ast.Module, map[string]any, error) {
 			if err != nil {
 				return err
 			}
-			m, err := ast.ParseModuleWithOpts(p, string(src), ast.ParserOptions{RegoVersion: ast.RegoV1})
-			if err != nil {
-				problems = append(problems, problemLines(err)...)
-				return nil
-			}
-			modules[p] = m
+			problems = parseInto(modules, p, src, problems)
 			return nil
 		})
 		if err != nil {
@@ -148,6 +137,16 @@ func load(cfg Config) (map[string]*ast.Module, map[string]any, error) {
 		return nil, nil, &CompileError{Problems: []string{"no policy modules: enable policies.bundled or list policies.paths"}}
 	}
 	return modules, docs, nil
+}
+
+// parseInto parses one Rego v1 module into modules, or adds its problems.
+func parseInto(modules map[string]*ast.Module, name string, src []byte, problems []string) []string {
+	m, err := ast.ParseModuleWithOpts(name, string(src), ast.ParserOptions{RegoVersion: ast.RegoV1})
+	if err != nil {
+		return append(problems, problemLines(err)...)
+	}
+	modules[name] = m
+	return problems
 }
 
 // dataDocument merges the loaded data documents with data.wwe.options.
