@@ -1,7 +1,6 @@
 package guard
 
 import (
-	"slices"
 	"strings"
 
 	"github.com/wwe-guard/wwe-guard/internal/wwe"
@@ -93,8 +92,4 @@ func (d *Decision) enforced(op wwe.Operation, mode UserDataMode) (Action, *wwe.E
 		}
 	}
 	return Refuse, e
-}
-
-func sortWrites(ws []Write) {
-	slices.SortFunc(ws, func(a, b Write) int { return strings.Compare(a.Key, b.Key) })
 }

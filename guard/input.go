@@ -1,6 +1,11 @@
 package guard
 
-import "github.com/wwe-guard/wwe-guard/internal/wwe"
+import (
+	"slices"
+	"strings"
+
+	"github.com/wwe-guard/wwe-guard/internal/wwe"
+)
 
 // Write kinds of Input.Writes.
 const (
@@ -52,4 +57,8 @@ func WritesFor(op wwe.Operation, keyValues wwe.UserData, key string) []Write {
 	}
 	sortWrites(writes)
 	return writes
+}
+
+func sortWrites(ws []Write) {
+	slices.SortFunc(ws, func(a, b Write) int { return strings.Compare(a.Key, b.Key) })
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -175,5 +174,4 @@ func TestServeStopsOnBadConfigAndServesTheDemo(t *testing.T) {
 	send(t, "PATCH", base+"/v1/interactions/1/user-data", `{"DispositionCode":"Sale"}`).expect(t, 200, "")
 	send(t, "POST", base+"/v1/interactions/1/markdone", "").expect(t, 200, "")
 	send(t, "GET", base+"/ready", "").expect(t, 200, "")
-	_ = os.Remove(bad)
 }

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"net/http"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
@@ -112,5 +111,4 @@ func TestE2EServiceUnavailable(t *testing.T) {
 	send(t, http.MethodGet, base+"/v1/interactions/1", "").expect(t, http.StatusBadGateway, "SERVICE_UNAVAILABLE")
 	send(t, http.MethodGet, base+"/ready", "").expect(t, http.StatusServiceUnavailable, "NOT_READY")
 	send(t, http.MethodGet, base+"/health", "").expect(t, http.StatusOK, "")
-	_ = os.Remove(cfg)
 }
