@@ -2,7 +2,11 @@ package guard_test
 
 import (
 	"context"
+	"fmt"
 	"io"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/wwe-guard/wwe-guard/guard"
@@ -58,5 +62,38 @@ func BenchmarkDecideBundled(b *testing.B) {
 				}
 			})
 		}
+	}
+}
+
+// BenchmarkDecidePolicySize shows how a decision's cost grows with the policy
+// set: the bundled rules alone, then with N custom rules each refusing one
+// key, written the way compliance teams write them.
+func BenchmarkDecidePolicySize(b *testing.B) {
+	in := guard.Input{Operation: wwe.OpSetUserData, InteractionID: "1", KeyValues: wwe.UserData{"Notes": "x"},
+		Interaction: &wwe.Interaction{InteractionID: "1", MediaType: "voice", State: wwe.StateTalking, UserData: wwe.UserData{}}}
+	in.Writes = guard.WritesFor(in.Operation, in.KeyValues, "")
+	for _, n := range []int{0, 100, 1000} {
+		dir := b.TempDir()
+		var src strings.Builder
+		src.WriteString("package wwe.userdata\n\n")
+		for i := range n {
+			fmt.Fprintf(&src, "deny contains {\"key\": w.key, \"code\": \"K%d\", \"message\": \"no\"} if {\n\tsome w in input.writes\n\tw.key == \"Forbidden%d\"\n}\n\n", i, i)
+		}
+		if err := os.WriteFile(filepath.Join(dir, "custom.rego"), []byte(src.String()), 0o644); err != nil {
+			b.Fatal(err)
+		}
+		e, err := guard.New(context.Background(), guard.Config{Bundled: policies.FS, Paths: []string{dir}, Options: benchOptions})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run(fmt.Sprintf("custom-rules=%d", n), func(b *testing.B) {
+			ctx := context.Background()
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := e.Decide(ctx, in); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
