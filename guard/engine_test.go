@@ -14,6 +14,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/wwe-guard/wwe-guard/internal/syncbuf"
 	"github.com/wwe-guard/wwe-guard/internal/wwe"
 )
 
@@ -240,7 +241,7 @@ func TestDecisionLogMasksValues(t *testing.T) {
 
 func TestDecideConcurrently(t *testing.T) {
 	t.Parallel()
-	var buf safeBuffer
+	var buf syncbuf.Buffer
 	e := mustEngine(t, Config{Options: map[string]any{"fixture": decisionDoc(true, []string{}, []string{})}, DecisionLog: &buf}, map[string]string{"d.rego": fixture})
 	var wg sync.WaitGroup
 	for range 8 {
@@ -256,23 +257,6 @@ func TestDecideConcurrently(t *testing.T) {
 	if n := strings.Count(buf.String(), "\n"); n != 400 {
 		t.Errorf("decision log has %d lines, want 400", n)
 	}
-}
-
-type safeBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *safeBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *safeBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
 
 func BenchmarkDecide(b *testing.B) {

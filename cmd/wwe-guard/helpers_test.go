@@ -1,31 +1,13 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"regexp"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/wwe-guard/wwe-guard/internal/syncbuf"
 )
-
-// syncBuffer is a bytes.Buffer safe to write from run and read from a test.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
 
 var listeningRE = regexp.MustCompile(`msg=listening addr=(\S+)`)
 
@@ -38,10 +20,10 @@ func startGuard(t *testing.T, args ...string) string {
 }
 
 // startGuardOutput is startGuard that also returns the guard's stderr.
-func startGuardOutput(t *testing.T, args ...string) (string, *syncBuffer) {
+func startGuardOutput(t *testing.T, args ...string) (string, *syncbuf.Buffer) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	stdout, stderr := &syncBuffer{}, &syncBuffer{}
+	stdout, stderr := &syncbuf.Buffer{}, &syncbuf.Buffer{}
 	done := make(chan error, 1)
 	go func() {
 		done <- run(ctx, append([]string{"serve", "--listen", "127.0.0.1:0"}, args...), stdout, stderr)
