@@ -25,6 +25,7 @@ import (
 // Config says where the policies come from and how decisions are enforced.
 type Config struct {
 	Bundled      fs.FS             // policies built into the binary; nil for none
+	Schemas      fs.FS             // JSON Schemas for the type checker (policies.Schemas); nil for none
 	Paths        []string          // extra directories or files of .rego and data files
 	Options      map[string]any    // data.wwe.options
 	Enforcement  Enforcement       // "" means Enforce
@@ -50,16 +51,28 @@ func Check(ctx context.Context, cfg Config) error {
 
 // prepare loads, compiles and prepares one policy set.
 func prepare(ctx context.Context, cfg Config) (*state, error) {
-	modules, docs, err := load(cfg)
+	sch, err := loadSchemas(cfg.Schemas)
+	if err != nil {
+		return nil, &CompileError{Problems: []string{err.Error()}}
+	}
+	modules, docs, err := load(cfg, sch)
 	if err != nil {
 		return nil, err
 	}
-	compiler := ast.NewCompiler().WithEnablePrintStatements(false)
+	compiler := newCompiler(sch)
 	compiler.Compile(modules)
 	if compiler.Failed() {
 		return nil, compileError(compiler.Errors)
 	}
+	codes, problems := dryRunCodes(compiler)
+	problems = append(problems, sch.unknownOptions(compiler.Modules)...)
+	if len(problems) > 0 {
+		return nil, &CompileError{Problems: problems}
+	}
 	data, err := dataDocument(docs, cfg.Options)
+	if err == nil {
+		err = withDryRunCodes(data, codes)
+	}
 	if err != nil {
 		return nil, &CompileError{Problems: []string{err.Error()}}
 	}
@@ -68,7 +81,7 @@ func prepare(ctx context.Context, cfg Config) (*state, error) {
 	if err != nil {
 		return nil, &CompileError{Problems: []string{fmt.Sprintf("prepare %s: %v", Query, err)}}
 	}
-	st := &state{query: query, modules: len(modules)}
+	st := &state{query: query, modules: len(modules), compiler: compiler, dryRun: codes}
 	st.origins, err = admittedOrigins(ctx, compiler, store)
 	if err != nil {
 		return nil, &CompileError{Problems: []string{err.Error()}}
@@ -76,8 +89,19 @@ func prepare(ctx context.Context, cfg Config) (*state, error) {
 	return st, nil
 }
 
+// newCompiler is a compiler that type-checks rules against the schemas their
+// METADATA names (policies/wwe.rego names them for every package below
+// data.wwe).
+func newCompiler(sch schemas) *ast.Compiler {
+	c := ast.NewCompiler().WithEnablePrintStatements(false).WithUseTypeCheckAnnotations(true)
+	if sch.set != nil {
+		c = c.WithSchemas(sch.set)
+	}
+	return c
+}
+
 // load parses the bundled policies and every configured path.
-func load(cfg Config) (map[string]*ast.Module, map[string]any, error) {
+func load(cfg Config, sch schemas) (map[string]*ast.Module, map[string]any, error) {
 	modules := map[string]*ast.Module{}
 	docs := map[string]any{}
 	var problems []string
@@ -126,7 +150,7 @@ func load(cfg Config) (map[string]*ast.Module, map[string]any, error) {
 	}
 	if len(problems) > 0 && len(modules) > 0 {
 		// Compile what parsed too, so one run reports every problem.
-		compiler := ast.NewCompiler()
+		compiler := newCompiler(sch)
 		compiler.Compile(modules)
 		problems = append(problems, compileError(compiler.Errors).Problems...)
 	}
@@ -141,7 +165,7 @@ func load(cfg Config) (map[string]*ast.Module, map[string]any, error) {
 
 // parseInto parses one Rego v1 module into modules, or adds its problems.
 func parseInto(modules map[string]*ast.Module, name string, src []byte, problems []string) []string {
-	m, err := ast.ParseModuleWithOpts(name, string(src), ast.ParserOptions{RegoVersion: ast.RegoV1})
+	m, err := ast.ParseModuleWithOpts(name, string(src), ast.ParserOptions{RegoVersion: ast.RegoV1, ProcessAnnotation: true})
 	if err != nil {
 		return append(problems, problemLines(err)...)
 	}

@@ -29,8 +29,15 @@ func convert(v any) (Decision, error) {
 	if d.ReadDeny, err = stringList(doc, "readDeny"); err != nil {
 		return Decision{}, err
 	}
-	if d.Reasons, err = reasons(doc["reasons"]); err != nil {
+	if d.Reasons, err = reasons("reasons", doc["reasons"]); err != nil {
 		return Decision{}, err
+	}
+	// dryRunReasons is optional (an entry point of one's own may leave it
+	// out), but when present it is checked like reasons.
+	if v, ok := doc["dryRunReasons"]; ok {
+		if d.DryRunReasons, err = reasons("dryRunReasons", v); err != nil {
+			return Decision{}, err
+		}
 	}
 	if d.Allow && (len(d.DeniedKeys) > 0 || len(d.WarningMessages) > 0) {
 		return Decision{}, fmt.Errorf("decision allows with denied keys or warning messages")
@@ -54,25 +61,25 @@ func stringList(doc map[string]any, field string) ([]string, error) {
 	return out, nil
 }
 
-func reasons(v any) ([]wwe.Reason, error) {
+func reasons(field string, v any) ([]wwe.Reason, error) {
 	arr, ok := v.([]any)
 	if !ok {
-		return nil, fmt.Errorf("decision.reasons is %T, not an array", v)
+		return nil, fmt.Errorf("decision.%s is %T, not an array", field, v)
 	}
 	out := make([]wwe.Reason, len(arr))
 	for i, x := range arr {
 		obj, ok := x.(map[string]any)
 		if !ok {
-			return nil, fmt.Errorf("decision.reasons[%d] is %T, not an object", i, x)
+			return nil, fmt.Errorf("decision.%s[%d] is %T, not an object", field, i, x)
 		}
 		code, okCode := obj["code"].(string)
 		msg, okMsg := obj["message"].(string)
 		if !okCode || !okMsg {
-			return nil, fmt.Errorf("decision.reasons[%d] needs string code and message", i)
+			return nil, fmt.Errorf("decision.%s[%d] needs string code and message", field, i)
 		}
 		key, okKey := obj["key"].(string)
 		if _, present := obj["key"]; present && !okKey {
-			return nil, fmt.Errorf("decision.reasons[%d].key is not a string", i)
+			return nil, fmt.Errorf("decision.%s[%d].key is not a string", field, i)
 		}
 		out[i] = wwe.Reason{Code: code, Key: key, Message: msg}
 	}

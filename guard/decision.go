@@ -18,6 +18,8 @@ type Decision struct {
 	Reasons         []wwe.Reason
 	WarningMessages []string
 	ReadDeny        []string
+	DryRunReasons   []wwe.Reason     // what rules rolled out in observe-only mode would have refused
+	RuleLabels      []map[string]any // METADATA labels of the rules that fired (decision log on only)
 	Verdict         Verdict
 }
 

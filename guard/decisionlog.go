@@ -38,6 +38,7 @@ type logEntry struct {
 	Result      map[string]any    `json:"result,omitempty"`
 	Error       string            `json:"error,omitempty"`
 	Labels      map[string]string `json:"labels"`
+	RuleLabels  []map[string]any  `json:"rule_labels,omitempty"`
 	Metrics     map[string]any    `json:"metrics"`
 	Enforcement Enforcement       `json:"enforcement"`
 	Outcome     *logOutcome       `json:"outcome,omitempty"`
@@ -66,6 +67,10 @@ func (l *decisionLog) write(id string, start time.Time, in *Input, d Decision, e
 			"allow": d.Allow, "deniedKeys": d.DeniedKeys, "reasons": d.Reasons,
 			"warningMessages": d.WarningMessages, "readDeny": d.ReadDeny,
 		}
+		if len(d.DryRunReasons) > 0 {
+			entry.Result["dryRunReasons"] = d.DryRunReasons
+		}
+		entry.RuleLabels = d.RuleLabels
 		entry.Outcome = &logOutcome{Action: d.Verdict.Action, Would: d.Verdict.Would}
 		if d.Verdict.Err != nil {
 			entry.Outcome.ErrorCode = string(d.Verdict.Err.Code)

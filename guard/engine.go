@@ -14,6 +14,7 @@ import (
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/metrics"
 	"github.com/open-policy-agent/opa/v1/rego"
+	"github.com/open-policy-agent/opa/v1/topdown"
 )
 
 // ErrPolicy is wrapped by every failure to decide.
@@ -48,9 +49,11 @@ type Engine struct {
 
 // state is one compiled policy set.
 type state struct {
-	query   rego.PreparedEvalQuery
-	origins Origins
-	modules int
+	query    rego.PreparedEvalQuery
+	origins  Origins
+	modules  int
+	compiler *ast.Compiler // for explanations: rules and their annotations
+	dryRun   []string      // reason codes of the rules labelled enforcement: dryrun
 }
 
 var _ interface {
@@ -120,7 +123,14 @@ func (e *Engine) Decide(ctx context.Context, in Input) (d Decision, err error) {
 	}
 	ctx, cancel := context.WithTimeout(ctx, e.cfg.Timeout)
 	defer cancel()
-	rs, err := e.state.Load().query.Eval(ctx, rego.EvalParsedInput(val), rego.EvalMetrics(m))
+	opts := []rego.EvalOption{rego.EvalParsedInput(val), rego.EvalMetrics(m)}
+	var fired *topdown.EvaluatedRuleTracker
+	if e.dlog != nil {
+		// The labels of the rules that fired go to the decision log only.
+		fired = &topdown.EvaluatedRuleTracker{}
+		opts = append(opts, rego.EvalEvaluatedRuleTracker(fired))
+	}
+	rs, err := e.state.Load().query.Eval(ctx, opts...)
 	if err != nil {
 		return Decision{}, &DecisionError{ID: id, Err: fmt.Errorf("evaluate: %w", err)}
 	}
@@ -132,6 +142,9 @@ func (e *Engine) Decide(ctx context.Context, in Input) (d Decision, err error) {
 		return Decision{}, &DecisionError{ID: id, Err: err}
 	}
 	d.ID = id
+	if fired != nil {
+		d.RuleLabels = fired.Labels
+	}
 	d.Verdict = d.verdict(in.Operation, e.cfg.Enforcement, e.cfg.UserDataMode)
 	return d, nil
 }

@@ -113,15 +113,28 @@ func TestRegoFormatted(t *testing.T) {
 
 func TestRegoStrict(t *testing.T) {
 	t.Parallel()
-	loaded, err := loader.NewFileLoader().WithRegoVersion(ast.RegoV1).Filtered(regoDirs, nil)
-	if err != nil {
-		t.Fatalf("load rego: %v", err)
-	}
-	compiler := ast.NewCompiler().WithStrict(true)
-	compiler.Compile(loaded.ParsedModules())
+	compiler := strictCompile(t, regoDirs...)
 	for _, e := range compiler.Errors {
 		t.Errorf("strict check: %v", e)
 	}
+}
+
+// strictCompile compiles the Rego of dirs as `opa check --strict -s
+// ../policies/schemas` does: strict, and type-checked against the schemas the
+// METADATA annotations name.
+func strictCompile(t *testing.T, dirs ...string) *ast.Compiler {
+	t.Helper()
+	loaded, err := loader.NewFileLoader().WithRegoVersion(ast.RegoV1).WithProcessAnnotation(true).Filtered(dirs, nil)
+	if err != nil {
+		t.Fatalf("load rego: %v", err)
+	}
+	schemas, err := loader.Schemas("../policies/schemas")
+	if err != nil {
+		t.Fatalf("load schemas: %v", err)
+	}
+	compiler := ast.NewCompiler().WithStrict(true).WithSchemas(schemas).WithUseTypeCheckAnnotations(true)
+	compiler.Compile(loaded.ParsedModules())
+	return compiler
 }
 
 func regoFiles(t *testing.T) []string {

@@ -181,6 +181,7 @@ func describe(fe validator.FieldError) string {
 // engineConfig is the guard's part of the config.
 func (c *config) engineConfig(decisionLog io.Writer, log *slog.Logger) guard.Config {
 	gc := guard.Config{
+		Schemas:      policies.Schemas,
 		Paths:        c.Policies.Paths,
 		Options:      c.Options,
 		Enforcement:  guard.Enforcement(c.Enforcement),

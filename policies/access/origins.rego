@@ -60,6 +60,14 @@ shown_origin := caller_origin if caller_origin != null
 
 else := ""
 
+# METADATA
+# title: Accepted web content origins
+# description: |
+#   With service-client-api.accepted-web-content-origins set, refuses a
+#   caller whose origin it does not list.
+# labels:
+#   code: ORIGIN_NOT_ACCEPTED
+#   control: service-client-api.accepted-web-content-origins
 deny contains {
 	"code": "ORIGIN_NOT_ACCEPTED",
 	"message": sprintf("origin %q is not in %s", [shown_origin, origins_option]),
@@ -68,6 +76,14 @@ deny contains {
 	not listed
 }
 
+# METADATA
+# title: Request filter of an accepted origin
+# description: |
+#   Refuses a request that the bracketed filter of the caller's entry in
+#   service-client-api.accepted-web-content-origins does not admit.
+# labels:
+#   code: REQUEST_NOT_ACCEPTED
+#   control: service-client-api.accepted-web-content-origins
 deny contains {
 	"code": "REQUEST_NOT_ACCEPTED",
 	"message": sprintf("origin %q may not call %s", [shown_origin, input.request]),

@@ -1,11 +1,27 @@
 # The entry point: gathers the extension points into one decision document.
 package wwe.guard
 
-access_reasons := [r | some r in data.wwe.access.deny]
+# dry_run_codes are the reason codes of rules rolled out in observe-only mode:
+# data.wwe.rollout.dryrun, which the guard fills from a data file and from
+# rules annotated with labels.enforcement: dryrun.
+dry_run_codes := {c | some c in data.wwe.rollout.dryrun}
 
-userdata_reasons := [r | some r in data.wwe.userdata.deny]
+enforced(r) if not r.code in dry_run_codes
 
-block_reasons := [r | some r in data.wwe.markdone.block; input.operation == "markdone"]
+access_reasons := [r | some r in data.wwe.access.deny; enforced(r)]
+
+userdata_reasons := [r | some r in data.wwe.userdata.deny; enforced(r)]
+
+block_reasons := [r | some r in data.wwe.markdone.block; input.operation == "markdone"; enforced(r)]
+
+# dry_run_reasons are what the observe-only rules would have refused.
+dry_run_reasons := array.concat(
+	[r | some r in data.wwe.access.deny; not enforced(r)],
+	array.concat(
+		[r | some r in data.wwe.userdata.deny; not enforced(r)],
+		[r | some r in data.wwe.markdone.block; input.operation == "markdone"; not enforced(r)],
+	),
+)
 
 denied_keys := sort({r.key | some r in userdata_reasons})
 
@@ -13,13 +29,22 @@ warning_messages := sort({r.message | some r in block_reasons})
 
 read_deny := sort({k | some k in data.wwe.userdata.read_deny})
 
-# An access deny refuses the operation itself; nothing else is looked at.
+# METADATA
+# title: The guard's decision
+# description: |
+#   The one document the guard evaluates: allow, deniedKeys, reasons,
+#   warningMessages, readDeny, and dryRunReasons (what observe-only rules
+#   would have refused). An access deny refuses the operation itself and
+#   nothing else is looked at.
+# scope: document
+# entrypoint: true
 decision := {
 	"allow": false,
 	"deniedKeys": [],
 	"reasons": access_reasons,
 	"warningMessages": [],
 	"readDeny": read_deny,
+	"dryRunReasons": dry_run_reasons,
 } if count(access_reasons) > 0
 
 decision := {
@@ -28,4 +53,5 @@ decision := {
 	"reasons": array.concat(userdata_reasons, block_reasons),
 	"warningMessages": warning_messages,
 	"readDeny": read_deny,
+	"dryRunReasons": dry_run_reasons,
 } if count(access_reasons) == 0

@@ -6,6 +6,14 @@ import data.wwe.config
 
 disposition_key := config.option("interaction.disposition.key-name")
 
+# METADATA
+# title: Disposition required before markdone
+# description: |
+#   With interaction.disposition.is-mandatory, the main case interaction
+#   cannot be marked done until its disposition key has a non-blank value.
+# labels:
+#   code: DISPOSITION_REQUIRED
+#   control: interaction.disposition.is-mandatory
 block contains {
 	"code": "DISPOSITION_REQUIRED",
 	"message": sprintf("A disposition (%s) is required before this interaction can be marked done", [disposition_key]),

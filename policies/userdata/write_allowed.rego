@@ -6,6 +6,14 @@ import data.wwe.config
 
 write_option := "service-client-api.user-data.write-allowed"
 
+# METADATA
+# title: Write-allowed user-data keys
+# description: |
+#   Refuses every write (set or delete, by any operation) of a key that
+#   service-client-api.user-data.write-allowed does not list.
+# labels:
+#   code: WRITE_ALLOWED
+#   control: service-client-api.user-data.write-allowed
 deny contains {
 	"key": w.key,
 	"code": "WRITE_ALLOWED",

@@ -1,0 +1,89 @@
+package guard
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+)
+
+// Per-rule roll-out: a rule of an extension point annotated with
+//
+//	# METADATA
+//	# labels:
+//	#   enforcement: dryrun
+//
+// is observed, not enforced: what it refuses lands in the decision's
+// dryRunReasons (and the decision log) instead of refusing the request.
+// The entry point reads the observed reason codes from
+// data.wwe.rollout.dryrun, which a data file in a policy path may also set.
+
+// extensionRules are the rules whose reasons are refusals.
+var extensionRules = []string{"data.wwe.userdata.deny", "data.wwe.markdone.block", "data.wwe.access.deny"}
+
+// rolloutDryRun is the label value that rolls a rule out in observe-only mode.
+const rolloutDryRun = "dryrun"
+
+// dryRunCodes returns the reason codes of the extension rules labelled
+// enforcement: dryrun. Such a rule must name its code as a constant, so the
+// code identifies it.
+func dryRunCodes(compiler *ast.Compiler) ([]string, []string) {
+	var codes, problems []string
+	for _, ref := range compiler.GetAnnotationSet().Flatten() {
+		rule := ref.GetRule()
+		if rule == nil || !slices.Contains(extensionRules, rule.Path().String()) {
+			continue
+		}
+		if ref.Annotations.Labels["enforcement"] != rolloutDryRun {
+			continue
+		}
+		code, ok := constantCode(rule)
+		if !ok {
+			problems = append(problems, fmt.Sprintf("%s: rule %s is labelled enforcement: dryrun but its reason has no constant \"code\"", rule.Location, rule.Path()))
+			continue
+		}
+		codes = append(codes, code)
+	}
+	slices.Sort(codes)
+	return slices.Compact(codes), problems
+}
+
+// constantCode returns the "code" of a rule's reason object when it is a
+// string constant in the rule head.
+func constantCode(rule *ast.Rule) (string, bool) {
+	obj, ok := rule.Head.Key.Value.(ast.Object)
+	if !ok {
+		return "", false
+	}
+	t := obj.Get(ast.StringTerm("code"))
+	if t == nil {
+		return "", false
+	}
+	s, ok := t.Value.(ast.String)
+	return string(s), ok
+}
+
+// withDryRunCodes adds codes to data.wwe.rollout.dryrun of data.
+func withDryRunCodes(data map[string]any, codes []string) error {
+	if len(codes) == 0 {
+		return nil
+	}
+	wwe, _ := data["wwe"].(map[string]any)
+	rollout, ok := wwe["rollout"].(map[string]any)
+	if !ok {
+		if wwe["rollout"] != nil {
+			return fmt.Errorf("data.wwe.rollout must be an object")
+		}
+		rollout = map[string]any{}
+		wwe["rollout"] = rollout
+	}
+	list, ok := rollout["dryrun"].([]any)
+	if !ok && rollout["dryrun"] != nil {
+		return fmt.Errorf("data.wwe.rollout.dryrun must be a list of reason codes")
+	}
+	for _, c := range codes {
+		list = append(list, c)
+	}
+	rollout["dryrun"] = list
+	return nil
+}
