@@ -64,7 +64,7 @@ func prepare(ctx context.Context, cfg Config) (*state, error) {
 	if compiler.Failed() {
 		return nil, compileError(compiler.Errors)
 	}
-	codes, problems := dryRunCodes(compiler)
+	codes, problems := dryRunCodes(modules)
 	problems = append(problems, sch.unknownOptions(compiler.Modules)...)
 	if len(problems) > 0 {
 		return nil, &CompileError{Problems: problems}

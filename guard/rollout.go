@@ -26,26 +26,32 @@ const rolloutDryRun = "dryrun"
 
 // dryRunCodes returns the reason codes of the extension rules labelled
 // enforcement: dryrun. Such a rule must name its code as a constant, so the
-// code identifies it.
-func dryRunCodes(compiler *ast.Compiler) ([]string, []string) {
+// code identifies it. It reads the parsed modules: compiling rewrites rule
+// heads.
+func dryRunCodes(modules map[string]*ast.Module) ([]string, []string) {
 	var codes, problems []string
-	for _, ref := range compiler.GetAnnotationSet().Flatten() {
-		rule := ref.GetRule()
-		if rule == nil || !slices.Contains(extensionRules, rule.Path().String()) {
-			continue
+	for _, m := range modules {
+		for _, rule := range m.Rules {
+			if !labelledDryRun(rule) || !slices.Contains(extensionRules, rule.Path().String()) {
+				continue
+			}
+			code, ok := constantCode(rule)
+			if !ok {
+				problems = append(problems, fmt.Sprintf("%s: rule %s is labelled enforcement: dryrun but its reason has no constant \"code\"", rule.Location, rule.Path()))
+				continue
+			}
+			codes = append(codes, code)
 		}
-		if ref.Annotations.Labels["enforcement"] != rolloutDryRun {
-			continue
-		}
-		code, ok := constantCode(rule)
-		if !ok {
-			problems = append(problems, fmt.Sprintf("%s: rule %s is labelled enforcement: dryrun but its reason has no constant \"code\"", rule.Location, rule.Path()))
-			continue
-		}
-		codes = append(codes, code)
 	}
 	slices.Sort(codes)
+	slices.Sort(problems)
 	return slices.Compact(codes), problems
+}
+
+func labelledDryRun(rule *ast.Rule) bool {
+	return slices.ContainsFunc(rule.Annotations, func(a *ast.Annotations) bool {
+		return a.Labels["enforcement"] == rolloutDryRun
+	})
 }
 
 // constantCode returns the "code" of a rule's reason object when it is a

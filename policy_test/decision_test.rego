@@ -60,3 +60,38 @@ test_decision_custom_reason_fields_pass_through if {
 	d.deniedKeys == ["K"]
 	d.reasons[0].extra == 1
 }
+
+test_decision_dry_run_codes_observe_without_refusing if {
+	d := guard.decision with input as {"operation": "setUserData", "writes": [
+		{"op": "set", "key": "SSN", "value": "x"},
+		{"op": "set", "key": "Notes", "value": "x"},
+	]}
+		with data.wwe.options as opts
+		with data.wwe.rollout.dryrun as ["WRITE_ALLOWED"]
+	d.allow
+	d.deniedKeys == []
+	d.reasons == []
+	[[r.code, r.key] | some r in d.dryRunReasons] == [["WRITE_ALLOWED", "SSN"]]
+}
+
+test_decision_dry_run_codes_leave_other_rules_enforced if {
+	d := guard.decision with input as {"operation": "markdone", "interaction": main}
+		with data.wwe.options as opts
+		with data.wwe.markdone.block as {{"code": "NEW_RULE", "message": "new"}, {"code": "OLD_RULE", "message": "old"}}
+		with data.wwe.rollout.dryrun as ["NEW_RULE"]
+	not d.allow
+	d.warningMessages == ["old"]
+	[r.code | some r in d.dryRunReasons] == ["NEW_RULE"]
+}
+
+test_decision_dry_run_access_deny_does_not_short_circuit if {
+	d := guard.decision with input as {
+		"operation": "setUserData", "request": "interaction.setUserData",
+		"writes": [{"op": "set", "key": "SSN", "value": "x"}], "caller": {"origin": "https://evil"},
+	}
+		with data.wwe.options as object.union(opts, {"service-client-api.accepted-web-content-origins": "https://crm"})
+		with data.wwe.rollout.dryrun as ["ORIGIN_NOT_ACCEPTED"]
+	not d.allow
+	d.deniedKeys == ["SSN"]
+	[r.code | some r in d.dryRunReasons] == ["ORIGIN_NOT_ACCEPTED"]
+}

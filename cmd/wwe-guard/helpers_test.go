@@ -42,6 +42,7 @@ func startGuardOutput(t *testing.T, args ...string) (string, *syncbuf.Buffer) {
 		}
 		select {
 		case err := <-done:
+			done <- err // for the cleanup, which waits for run to return
 			t.Fatalf("guard stopped: %v\n%s", err, out)
 		case <-time.After(10 * time.Millisecond):
 		}
