@@ -10,26 +10,40 @@ import (
 	"github.com/open-policy-agent/opa/v1/topdown"
 )
 
-// EvalResult is the raw decision document for one input, and with explain
-// the evaluation trace with file:line locations.
+// EvalResult is the raw decision document for one input; with explain, every
+// rule of an extension point that contributed to it; with trace, OPA's
+// evaluation trace with file:line locations.
 type EvalResult struct {
-	Decision    any
-	Explanation string
+	Decision      any            `json:"decision"`
+	Contributions []Contribution `json:"contributions,omitempty"`
+	Trace         string         `json:"-"`
 }
 
-// Eval evaluates a raw input document (as decoded from JSON) for
-// `wwe-guard eval`.
-func (e *Engine) Eval(ctx context.Context, input any, explain bool) (EvalResult, error) {
+// EvalOptions says what Eval explains.
+type EvalOptions struct {
+	Explain bool // report the contributing rules
+	Trace   bool // record the full evaluation trace
+}
+
+// Eval evaluates a raw input document (as decoded from JSON), for
+// `wwe-guard eval` and `wwe-guard replay`. It does not log.
+func (e *Engine) Eval(ctx context.Context, input any, o EvalOptions) (EvalResult, error) {
 	val, err := ast.InterfaceToValue(input)
 	if err != nil {
 		return EvalResult{}, fmt.Errorf("input: %w", err)
 	}
-	buf := topdown.NewBufferTracer()
+	st := e.state.Load()
 	opts := []rego.EvalOption{rego.EvalParsedInput(val)}
-	if explain {
+	var contributions *contributionTracer
+	if o.Explain {
+		contributions = &contributionTracer{annotations: st.compiler.GetAnnotationSet()}
+		opts = append(opts, rego.EvalQueryTracer(contributions))
+	}
+	buf := topdown.NewBufferTracer()
+	if o.Trace {
 		opts = append(opts, rego.EvalQueryTracer(buf))
 	}
-	rs, err := e.state.Load().query.Eval(ctx, opts...)
+	rs, err := st.query.Eval(ctx, opts...)
 	if err != nil {
 		return EvalResult{}, fmt.Errorf("evaluate: %w", err)
 	}
@@ -37,10 +51,14 @@ func (e *Engine) Eval(ctx context.Context, input any, explain bool) (EvalResult,
 	if len(rs) == 1 && len(rs[0].Expressions) == 1 {
 		res.Decision = rs[0].Expressions[0].Value
 	}
-	if explain {
+	if o.Explain {
+		res.Contributions = contributions.out
+		markDryRun(res.Contributions, res.Decision)
+	}
+	if o.Trace {
 		var out bytes.Buffer
 		topdown.PrettyTraceWithLocation(&out, *buf)
-		res.Explanation = out.String()
+		res.Trace = out.String()
 	}
 	return res, nil
 }

@@ -16,7 +16,8 @@ import (
 const usage = `usage:
   wwe-guard [serve] [--config FILE] [--listen ADDR]   run the guard (no config: the demo)
   wwe-guard check --config FILE                        validate config and compile policies
-  wwe-guard eval --config FILE --input FILE [--explain] print the decision for one input
+  wwe-guard eval --config FILE --input FILE [--explain] [--trace] [--json]
+                                                       print the decision for one input and why
   wwe-guard version`
 
 // run is the whole program: it parses args and runs one command.
@@ -69,12 +70,15 @@ func checkCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	return nil
 }
 
-// evalCommand prints the decision for one input document.
+// evalCommand prints the decision for one input document and, with
+// --explain, every rule that contributed to it.
 func evalCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flags("eval", stderr)
 	path := fs.String("config", "", "config file")
 	inputPath := fs.String("input", "", "input document (JSON)")
-	explain := fs.Bool("explain", false, "print the evaluation trace")
+	explain := fs.Bool("explain", false, "list every rule that contributed (package, rule, file:line, message)")
+	trace := fs.Bool("trace", false, "print OPA's full evaluation trace")
+	asJSON := fs.Bool("json", false, "print one JSON object: decision and contributions")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -100,14 +104,22 @@ func evalCommand(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if err != nil {
 		return fmt.Errorf("policies:\n%w", err)
 	}
-	res, err := engine.Eval(ctx, input, *explain)
+	res, err := engine.Eval(ctx, input, guard.EvalOptions{Explain: *explain || *asJSON, Trace: *trace})
 	if err != nil {
 		return err
+	}
+	if *asJSON {
+		out, _ := json.MarshalIndent(res, "", "  ")
+		fmt.Fprintln(stdout, string(out))
+		return nil
 	}
 	out, _ := json.MarshalIndent(res.Decision, "", "  ")
 	fmt.Fprintln(stdout, string(out))
 	if *explain {
-		fmt.Fprintln(stdout, res.Explanation)
+		printContributions(stdout, res.Contributions)
+	}
+	if *trace {
+		fmt.Fprintln(stdout, res.Trace)
 	}
 	return nil
 }

@@ -12,14 +12,16 @@ access_reasons := [r | some r in data.wwe.access.deny; enforced(r)]
 
 userdata_reasons := [r | some r in data.wwe.userdata.deny; enforced(r)]
 
-block_reasons := [r | some r in data.wwe.markdone.block; input.operation == "markdone"; enforced(r)]
+# Block rules are evaluated for markdone only, so they need not test the
+# operation themselves.
+block_reasons := [r | input.operation == "markdone"; some r in data.wwe.markdone.block; enforced(r)]
 
 # dry_run_reasons are what the observe-only rules would have refused.
 dry_run_reasons := array.concat(
 	[r | some r in data.wwe.access.deny; not enforced(r)],
 	array.concat(
 		[r | some r in data.wwe.userdata.deny; not enforced(r)],
-		[r | some r in data.wwe.markdone.block; input.operation == "markdone"; not enforced(r)],
+		[r | input.operation == "markdone"; some r in data.wwe.markdone.block; not enforced(r)],
 	),
 )
 
