@@ -32,6 +32,7 @@ type Config struct {
 	UserDataMode UserDataMode      // "" means Reject
 	Timeout      time.Duration     // per evaluation; 0 means 200ms
 	DecisionLog  io.Writer         // JSON lines; nil disables the decision log
+	LogValues    bool              // keep user-data values in the decision log (replayable) instead of masking them
 	Labels       map[string]string // extra decision log labels
 	Logger       *slog.Logger
 }

@@ -20,14 +20,15 @@ type decisionLog struct {
 	w           *bufio.Writer
 	labels      map[string]string
 	enforcement Enforcement
+	mask        bool
 }
 
-func newDecisionLog(w io.Writer, labels map[string]string, enforcement Enforcement) *decisionLog {
+func newDecisionLog(w io.Writer, labels map[string]string, enforcement Enforcement, mask bool) *decisionLog {
 	all := map[string]string{"app": "wwe-guard"}
 	for k, v := range labels {
 		all[k] = v
 	}
-	return &decisionLog{w: bufio.NewWriter(w), labels: all, enforcement: enforcement}
+	return &decisionLog{w: bufio.NewWriter(w), labels: all, enforcement: enforcement, mask: mask}
 }
 
 type logEntry struct {
@@ -37,6 +38,7 @@ type logEntry struct {
 	Input       map[string]any    `json:"input"`
 	Result      map[string]any    `json:"result,omitempty"`
 	Error       string            `json:"error,omitempty"`
+	Masked      []string          `json:"masked,omitempty"`
 	Labels      map[string]string `json:"labels"`
 	RuleLabels  []map[string]any  `json:"rule_labels,omitempty"`
 	Metrics     map[string]any    `json:"metrics"`
@@ -55,10 +57,13 @@ func (l *decisionLog) write(id string, start time.Time, in *Input, d Decision, e
 		DecisionID:  id,
 		Timestamp:   start.UTC().Format(time.RFC3339Nano),
 		Path:        decisionPath,
-		Input:       in.document(true),
+		Input:       in.document(l.mask),
 		Labels:      l.labels,
 		Metrics:     m.All(),
 		Enforcement: l.enforcement,
+	}
+	if l.mask {
+		entry.Masked = in.maskedPaths()
 	}
 	if err != nil {
 		entry.Error = err.Error()

@@ -77,7 +77,7 @@ func New(ctx context.Context, cfg Config) (*Engine, error) {
 		e.log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
 	if cfg.DecisionLog != nil {
-		e.dlog = newDecisionLog(cfg.DecisionLog, cfg.Labels, cfg.Enforcement)
+		e.dlog = newDecisionLog(cfg.DecisionLog, cfg.Labels, cfg.Enforcement, !cfg.LogValues)
 	}
 	if err := e.Reload(ctx); err != nil {
 		return nil, err

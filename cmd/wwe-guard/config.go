@@ -45,6 +45,7 @@ type config struct {
 	} `yaml:"limits"`
 	DecisionLog struct {
 		Output string `yaml:"output" validate:"required"`
+		Values string `yaml:"values" validate:"oneof=mask keep"` // mask: "***" (default); keep: replayable
 	} `yaml:"decisionLog"`
 
 	seed       []*wwe.Interaction
@@ -62,6 +63,7 @@ func defaultConfig() config {
 	l := api.DefaultLimits()
 	c.Limits.MaxBodyBytes, c.Limits.MaxKeyBytes, c.Limits.MaxDepth, c.Limits.MaxKeys = l.MaxBodyBytes, l.MaxKeyBytes, l.MaxDepth, l.MaxKeys
 	c.DecisionLog.Output = "stdout"
+	c.DecisionLog.Values = "mask"
 	return c
 }
 
@@ -187,6 +189,7 @@ func (c *config) engineConfig(decisionLog io.Writer, log *slog.Logger) guard.Con
 		Enforcement:  guard.Enforcement(c.Enforcement),
 		UserDataMode: guard.UserDataMode(c.UserDataMode),
 		DecisionLog:  decisionLog,
+		LogValues:    c.DecisionLog.Values == "keep",
 		Labels:       map[string]string{"version": version},
 		Logger:       log,
 	}

@@ -18,6 +18,8 @@ const usage = `usage:
   wwe-guard check --config FILE                        validate config and compile policies
   wwe-guard eval --config FILE --input FILE [--explain] [--trace] [--json]
                                                        print the decision for one input and why
+  wwe-guard replay --config FILE [--budget N|P%] [--json] [--skip-masked] DECISIONS.jsonl...
+                                                       re-decide logged inputs with candidate policies; report changes
   wwe-guard version`
 
 // run is the whole program: it parses args and runs one command.
@@ -33,6 +35,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return checkCommand(ctx, args, stdout, stderr)
 	case "eval":
 		return evalCommand(ctx, args, stdout, stderr)
+	case "replay":
+		return replayCommand(ctx, args, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "wwe-guard", version)
 		return nil
