@@ -91,6 +91,11 @@ func testExample(t *testing.T, dir string) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// policy_test runs the Rego tests of examples/*/policy: that is where
+	// an example's rules must be.
+	if want := []string{filepath.Join(work, "policy")}; !slices.Equal(cfg.Policies.Paths, want) || !cfg.Policies.Bundled {
+		t.Errorf("policies = bundled %v, paths %q; want bundled and [policy]", cfg.Policies.Bundled, cfg.Policies.Paths)
+	}
 	logFile := ""
 	if o := cfg.DecisionLog.Output; o != "stdout" && o != "none" {
 		logFile = o
