@@ -8,7 +8,7 @@ package wwe.userdata
 # title: PII is hidden from what clients read
 # description: >-
 #   Hides SSN, DateOfBirth, CardNumber, every key that matches the regular
-#   expression in the option wwe-guard.pii-reads.key-pattern, and every key
+#   expression data.wwe.examples.pii_reads.key_pattern (data.json), and every key
 #   whose key/value list holds such a key at any depth. If the pattern is not
 #   a valid regular expression, every key is hidden (fail closed). read_deny
 #   carries no reason; the code names the rule for audits.
@@ -27,12 +27,11 @@ read_deny contains key if {
 
 pii_reads_keys := {"SSN", "DateOfBirth", "CardNumber"}
 
-pii_reads_option := "wwe-guard.pii-reads.key-pattern"
-
-# pii_reads_pattern is the configured pattern; "" (unset) matches no key.
+# pii_reads_pattern is the configured pattern (data.json); "" (unset) matches
+# no key.
 default pii_reads_pattern := ""
 
-pii_reads_pattern := data.wwe.options[pii_reads_option] if data.wwe.options[pii_reads_option] != null
+pii_reads_pattern := data.wwe.examples.pii_reads.key_pattern
 
 # pii_reads_entries are the [key, value] pairs a read may show: the
 # interaction's user data and what the call writes.
