@@ -247,22 +247,35 @@ func jsonValue(t *testing.T, v any) any {
 }
 
 // checkMaskedLog checks the decision log an example writes: a JSON line per
-// decision, and no user-data value of the walk-through in it.
+// decision, the labels (METADATA) of the rules behind the reasons the
+// walk-through expects, and no user-data value of the walk-through.
 func checkMaskedLog(t *testing.T, path string, steps []step) {
 	t.Helper()
 	log := readFile(t, path)
 	lines := 0
+	labelled := map[any]bool{} // rule_labels codes
 	sc := bufio.NewScanner(strings.NewReader(log))
 	sc.Buffer(nil, 1<<20)
 	for sc.Scan() {
-		var entry map[string]any
-		if err := json.Unmarshal(sc.Bytes(), &entry); err != nil || entry["decision_id"] == nil {
+		var entry struct {
+			DecisionID string           `json:"decision_id"`
+			RuleLabels []map[string]any `json:"rule_labels"`
+		}
+		if err := json.Unmarshal(sc.Bytes(), &entry); err != nil || entry.DecisionID == "" {
 			t.Errorf("decision log line is not a decision: %s", sc.Text())
+		}
+		for _, l := range entry.RuleLabels {
+			labelled[l["code"]] = labelled[l["code"]] || l["compliance"] != nil
 		}
 		lines++
 	}
 	if lines < len(steps) {
 		t.Errorf("decision log has %d entries for %d requests", lines, len(steps))
+	}
+	for _, s := range steps {
+		if code, ok := s.Expect.Body["reasons.0.code"]; ok && !labelled[code] {
+			t.Errorf("decision log has no rule_labels with code %v and its compliance reference (step %q)", code, s.Name)
+		}
 	}
 	for _, s := range steps {
 		for _, v := range leaves(s.Body) {

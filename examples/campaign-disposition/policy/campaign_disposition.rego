@@ -11,7 +11,7 @@ package wwe.markdone
 #   (GSW_CAMPAIGN_NAME or GSW_CALLING_LIST, not blank) while its
 #   GSW_DISPOSITION_CODE is missing or blank. The message is the warning the
 #   agent sees.
-# custom:
+# labels:
 #   code: CAMPAIGN_DISPOSITION_REQUIRED
 #   compliance: FTC TSR 16 CFR 310.5 (telemarketing record keeping)
 block contains {

@@ -10,7 +10,7 @@ package wwe.userdata
 #   13 to 19 digits, optionally grouped by single spaces or dashes, that passes
 #   the Luhn check. Digit runs that fail the check (phone numbers, order
 #   references) are allowed. The message never repeats the number.
-# custom:
+# labels:
 #   code: PCI_PAN
 #   compliance: PCI DSS 4.0 req 3.3 (no storage of SAD) and req 3.4 (PAN unreadable wherever stored)
 deny contains {

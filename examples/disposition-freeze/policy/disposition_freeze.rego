@@ -13,7 +13,7 @@ import data.wwe.config
 #   interaction already has a disposition that is not blank. Setting it the
 #   first time, or over a blank value, is allowed. Covers setUserData,
 #   deleteUserData and the user data of consult, transfer and conference.
-# custom:
+# labels:
 #   code: DISPOSITION_FROZEN
 #   compliance: SOX ITGC change management (record integrity); PCI DSS 4.0 req 10.3.2 (records protected from modification)
 deny contains {

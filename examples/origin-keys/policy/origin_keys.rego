@@ -10,7 +10,7 @@ package wwe.userdata
 #   caller's Origin in data.wwe.examples.origin_keys ("*" in a list admits
 #   every key). An origin that is not listed, or a request without Origin,
 #   may write no key at all.
-# custom:
+# labels:
 #   code: ORIGIN_KEY_NOT_ALLOWED
 #   compliance: ISO/IEC 27001:2022 A.8.3 (information access restriction), least privilege
 deny contains {

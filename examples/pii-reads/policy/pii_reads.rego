@@ -9,10 +9,10 @@ package wwe.userdata
 # description: >-
 #   Hides SSN, DateOfBirth, CardNumber, every key that matches the regular
 #   expression data.wwe.examples.pii_reads.key_pattern (data.json), and every key
-#   whose key/value list holds such a key at any depth. If the pattern is not
-#   a valid regular expression, every key is hidden (fail closed). read_deny
-#   carries no reason; the code names the rule for audits.
-# custom:
+#   whose key/value list holds such a key at any depth. read_deny carries no
+#   reason; the code names the rule for audits (the decision log's
+#   rule_labels).
+# labels:
 #   code: PII_READ_DENY
 #   compliance: GDPR Art. 5(1)(c) data minimisation and Art. 25 data protection by default
 read_deny contains key if {
@@ -20,6 +20,15 @@ read_deny contains key if {
 	pii_reads_hides(key, value)
 }
 
+# METADATA
+# title: An invalid PII pattern hides every key
+# description: >-
+#   When data.wwe.examples.pii_reads.key_pattern is not a valid regular
+#   expression, no key can be told apart from PII, so every key is hidden
+#   (fail closed) until the pattern is fixed.
+# labels:
+#   code: PII_READ_DENY
+#   compliance: GDPR Art. 25 data protection by default
 read_deny contains key if {
 	not regex.is_valid(pii_reads_pattern)
 	some [key, _] in pii_reads_entries
