@@ -6,20 +6,12 @@
 package policytest
 
 import (
-	"bytes"
-	"context"
-	"fmt"
-	"os"
-	"path/filepath"
-	"sort"
 	"strings"
 	"testing"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/cover"
-	"github.com/open-policy-agent/opa/v1/format"
 	"github.com/open-policy-agent/opa/v1/loader"
-	"github.com/open-policy-agent/opa/v1/tester"
 )
 
 // minCoverage is the floor for the shipped policies, in percent.
@@ -47,68 +39,16 @@ type regoReport struct {
 
 func runRego(t *testing.T) regoReport {
 	t.Helper()
-	ctx := context.Background()
-	modules, store, err := tester.Load(regoDirs, nil)
-	if err != nil {
-		t.Fatalf("load rego: %v", err)
-	}
 	cov := cover.New()
-	runner := tester.NewRunner().SetStore(store).SetModules(modules).SetCoverageQueryTracer(cov)
-	txn := storageTxn(ctx, t, store)
-	results, err := runner.RunTests(ctx, txn)
-	if err != nil {
-		t.Fatalf("run rego tests: %v", err)
-	}
-	var r regoReport
-	for res := range results {
-		switch {
-		case res.Error != nil:
-			t.Errorf("%s.%s: error: %v", res.Package, res.Name, res.Error)
-		case res.Skip:
-		case res.Fail:
-			t.Errorf("%s.%s: FAIL", res.Package, res.Name)
-		default:
-			r.passed++
-		}
-	}
-	shipped := map[string]*ast.Module{}
-	for name, m := range modules {
-		if strings.Contains(filepath.ToSlash(name), "policies/") {
-			shipped[name] = m
-		}
-	}
-	rep := cov.Report(shipped)
-	var covered, notCovered int
-	for name, f := range rep.Files {
-		covered += f.CoveredLines
-		notCovered += f.NotCoveredLines
-		for _, rng := range f.NotCovered {
-			r.uncovered = append(r.uncovered, fmt.Sprintf("%s:%d-%d", name, rng.Start.Row, rng.End.Row))
-		}
-	}
-	sort.Strings(r.uncovered)
-	if covered+notCovered > 0 {
-		r.coverage = 100 * float64(covered) / float64(covered+notCovered)
-	}
+	passed, modules := runRegoTests(t, regoDirs, cov)
+	r := regoReport{passed: passed}
+	r.coverage, r.uncovered = coverageOf(cov, modules, "policies/")
 	return r
 }
 
 func TestRegoFormatted(t *testing.T) {
 	t.Parallel()
-	for _, path := range regoFiles(t) {
-		src, err := os.ReadFile(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		want, err := format.Source(path, src)
-		if err != nil {
-			t.Errorf("%s: %v", path, err)
-			continue
-		}
-		if !bytes.Equal(src, want) {
-			t.Errorf("%s is not opa fmt formatted (run go tool opa fmt -w policies policy_test)", path)
-		}
-	}
+	checkRegoFormatted(t, regoDirs)
 }
 
 func TestRegoStrict(t *testing.T) {
@@ -135,24 +75,4 @@ func strictCompile(t *testing.T, dirs ...string) *ast.Compiler {
 	compiler := ast.NewCompiler().WithStrict(true).WithSchemas(schemas).WithUseTypeCheckAnnotations(true)
 	compiler.Compile(loaded.ParsedModules())
 	return compiler
-}
-
-func regoFiles(t *testing.T) []string {
-	t.Helper()
-	var files []string
-	for _, dir := range regoDirs {
-		err := filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
-			if err == nil && !d.IsDir() && strings.HasSuffix(path, ".rego") {
-				files = append(files, path)
-			}
-			return err
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-	if len(files) == 0 {
-		t.Fatal("no .rego files found")
-	}
-	return files
 }

@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"time"
@@ -79,10 +80,30 @@ func loadConfig(path string) (config, error) {
 	if err := dec.Decode(&cfg); err != nil && !errors.Is(err, io.EOF) {
 		return cfg, fmt.Errorf("config %s:\n%s", path, yamlProblems(err))
 	}
+	cfg.resolvePaths(filepath.Dir(path))
 	if problems := cfg.validate(); len(problems) > 0 {
 		return cfg, fmt.Errorf("config %s:\n  %s", path, strings.Join(problems, "\n  "))
 	}
 	return cfg, nil
+}
+
+// resolvePaths makes the relative file paths of the config (upstream.seed,
+// policies.paths, a decisionLog.output file) relative to dir, the config
+// file's directory, rather than to the working directory.
+func (c *config) resolvePaths(dir string) {
+	resolve := func(p string) string {
+		if p == "" || filepath.IsAbs(p) {
+			return p
+		}
+		return filepath.Join(dir, p)
+	}
+	c.Upstream.Seed = resolve(c.Upstream.Seed)
+	for i, p := range c.Policies.Paths {
+		c.Policies.Paths[i] = resolve(p)
+	}
+	if out := c.DecisionLog.Output; out != "stdout" && out != "none" {
+		c.DecisionLog.Output = resolve(out)
+	}
 }
 
 func yamlProblems(err error) string {

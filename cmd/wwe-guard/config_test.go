@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 func TestLoadConfigDefaultsAndFullFile(t *testing.T) {
@@ -174,4 +176,34 @@ func TestServeStopsOnBadConfigAndServesTheDemo(t *testing.T) {
 	send(t, "PATCH", base+"/v1/interactions/1/user-data", `{"DispositionCode":"Sale"}`).expect(t, 200, "")
 	send(t, "POST", base+"/v1/interactions/1/markdone", "").expect(t, 200, "")
 	send(t, "GET", base+"/ready", "").expect(t, 200, "")
+}
+
+func TestLoadConfigResolvesPathsAgainstItsDirectory(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	mustWrite(t, filepath.Join(dir, "seed.json"), e2eSeed)
+	mustWrite(t, filepath.Join(dir, "policy", "x.rego"), "package wwe.userdata\n")
+	abs := t.TempDir()
+	path := filepath.Join(dir, "guard.yaml")
+	mustWrite(t, path, "upstream:\n  seed: seed.json\npolicies:\n  paths: [policy, "+abs+"]\ndecisionLog:\n  output: logs/decisions.jsonl\n")
+	// The test runs in cmd/wwe-guard: none of these relative paths exist there.
+	cfg, err := loadConfig(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := filepath.Join(dir, "seed.json"); cfg.Upstream.Seed != want || len(cfg.seed) != 4 {
+		t.Errorf("upstream.seed = %q (%d interactions), want %q", cfg.Upstream.Seed, len(cfg.seed), want)
+	}
+	if diff := cmp.Diff([]string{filepath.Join(dir, "policy"), abs}, cfg.Policies.Paths); diff != "" {
+		t.Errorf("policies.paths (-want +got):\n%s", diff)
+	}
+	if want := filepath.Join(dir, "logs", "decisions.jsonl"); cfg.DecisionLog.Output != want {
+		t.Errorf("decisionLog.output = %q, want %q", cfg.DecisionLog.Output, want)
+	}
+	for _, output := range []string{"stdout", "none"} {
+		mustWrite(t, path, "decisionLog:\n  output: "+output+"\n")
+		if cfg, err := loadConfig(path); err != nil || cfg.DecisionLog.Output != output {
+			t.Errorf("decisionLog.output %s became %q (%v)", output, cfg.DecisionLog.Output, err)
+		}
+	}
 }
