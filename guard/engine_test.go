@@ -29,9 +29,7 @@ func mustEngine(tb testing.TB, cfg Config, files map[string]string) *Engine {
 	tb.Helper()
 	dir := tb.TempDir()
 	for name, src := range files {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(src), 0o644); err != nil {
-			tb.Fatal(err)
-		}
+		mustWriteFile(tb, dir, name, src)
 	}
 	cfg.Paths = append(cfg.Paths, dir)
 	e, err := New(context.Background(), cfg)
@@ -39,6 +37,13 @@ func mustEngine(tb testing.TB, cfg Config, files map[string]string) *Engine {
 		tb.Fatalf("New: %v", err)
 	}
 	return e
+}
+
+func mustWriteFile(tb testing.TB, dir, name, src string) {
+	tb.Helper()
+	if err := os.WriteFile(filepath.Join(dir, name), []byte(src), 0o644); err != nil {
+		tb.Fatal(err)
+	}
 }
 
 func decisionDoc(allow bool, denied, warnings []string) map[string]any {
