@@ -1,0 +1,147 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+)
+
+// CompareReport is the JSON report of --compare.
+type CompareReport struct {
+	Rounds  int             `json:"rounds"`
+	Runs    []Report        `json:"runs"`    // every run, in the order they ran
+	Targets []TargetSummary `json:"targets"` // medians over the rounds
+	Ratios  []Ratio         `json:"ratios"`
+}
+
+// TargetSummary is one target's figures over the rounds: each figure is
+// the median of that figure over the rounds; Unexpected is their sum.
+type TargetSummary struct {
+	Name       string  `json:"name"`
+	Target     string  `json:"target"`
+	Kind       string  `json:"kind"`
+	Throughput float64 `json:"throughput"`
+	LatencyMs  Latency `json:"latencyMs"`
+	Unexpected int     `json:"unexpected"`
+}
+
+// Ratio compares two targets' medians: Of is "a/b", each figure a's over b's.
+type Ratio struct {
+	Of         string  `json:"of"`
+	P50        float64 `json:"p50"`
+	P99        float64 `json:"p99"`
+	Throughput float64 `json:"throughput"`
+}
+
+// compareCommand runs the same load against the service alone, the bare
+// proxy and the guard, in alternating rounds (service, proxy, guard,
+// service, ...) so that drift of the machine (other work, thermal, GC of
+// the shared service) spreads over all three instead of favouring one.
+// The load does not change what later requests answer (writes overwrite the
+// same keys, deletes of a missing key succeed, markdone stays blocked), so
+// no target is reset between rounds.
+func compareCommand(ctx context.Context, o options, out output, log io.Writer) error {
+	targets, stop, err := startTargets(ctx, o.targets, log)
+	if err != nil {
+		return err
+	}
+	defer stop()
+	clients := make([]*http.Client, len(targets))
+	for i, t := range targets {
+		clients[i] = newClient(o.concurrency, o.timeout)
+		defer clients[i].CloseIdleConnections()
+		if _, err := prepare(ctx, clients[i], t.url, o.plan, o.mix, kindFlag{kind: t.kind}); err != nil {
+			return fmt.Errorf("%s: %w", t.name, err)
+		}
+	}
+	fmt.Fprintf(out.table, "%d rounds of %g req/s for %s (warm-up %s), concurrency %d, mix %s\n",
+		o.rounds, o.rate, o.duration, o.warmup, o.concurrency, o.mix)
+	rep := CompareReport{Rounds: o.rounds}
+	for round := 1; round <= o.rounds; round++ {
+		for i, t := range targets {
+			spec := o.spec(t.url)
+			res, err := measure(ctx, clients[i], spec)
+			if err != nil {
+				return fmt.Errorf("%s round %d: %w", t.name, round, err)
+			}
+			r := summarize(res, spec, t.kind)
+			r.Name, r.Round = t.name, round
+			rep.Runs = append(rep.Runs, r)
+			fmt.Fprintf(out.table, "round %d  %-7s  %9.1f req/s  %s  unexpected %d\n", round, t.name, r.Throughput, latencyLine(r.LatencyMs), r.Unexpected)
+			if r.Unexpected > 0 {
+				printReport(out.table, r)
+			}
+		}
+	}
+	for i, t := range targets {
+		if err := teardown(ctx, clients[i], t.url, o.plan); err != nil {
+			return fmt.Errorf("%s: %w", t.name, err)
+		}
+	}
+	rep.Targets = summarizeTargets(targets, rep.Runs)
+	rep.Ratios = []Ratio{ratio(rep.Targets[2], rep.Targets[1]), ratio(rep.Targets[2], rep.Targets[0])}
+	printComparison(out.table, rep)
+	if err := out.writeJSON(rep); err != nil {
+		return err
+	}
+	unexpected := 0
+	for _, s := range rep.Targets {
+		unexpected += s.Unexpected
+	}
+	if unexpected > 0 {
+		return fmt.Errorf("%d requests over all runs: %w", unexpected, errUnexpected)
+	}
+	return nil
+}
+
+// summarizeTargets folds each target's runs into its medians.
+func summarizeTargets(targets []target, runs []Report) []TargetSummary {
+	out := make([]TargetSummary, len(targets))
+	for i, t := range targets {
+		s := TargetSummary{Name: t.name, Target: t.url, Kind: t.kind.String()}
+		var thr []float64
+		var lat []Latency
+		for _, r := range runs {
+			if r.Name != t.name {
+				continue
+			}
+			thr = append(thr, r.Throughput)
+			lat = append(lat, r.LatencyMs)
+			s.Unexpected += r.Unexpected
+		}
+		s.Throughput, s.LatencyMs = median(thr), medianLatency(lat)
+		out[i] = s
+	}
+	return out
+}
+
+// ratio compares a's medians to b's.
+func ratio(a, b TargetSummary) Ratio {
+	div := func(x, y float64) float64 {
+		if y == 0 {
+			return 0
+		}
+		return x / y
+	}
+	return Ratio{
+		Of:         a.Name + "/" + b.Name,
+		P50:        div(a.LatencyMs.P50, b.LatencyMs.P50),
+		P99:        div(a.LatencyMs.P99, b.LatencyMs.P99),
+		Throughput: div(a.Throughput, b.Throughput),
+	}
+}
+
+// printComparison writes the medians and the ratios as a table.
+func printComparison(w io.Writer, rep CompareReport) {
+	fmt.Fprintln(w, rule)
+	fmt.Fprintf(w, "median of %d rounds (latency ms from intended send time; exact)\n", rep.Rounds)
+	fmt.Fprintf(w, "%-8s %11s %8s %8s %8s %8s %8s %11s\n", "target", "req/s", "p50", "p90", "p99", "p99.9", "max", "unexpected")
+	for _, s := range rep.Targets {
+		l := s.LatencyMs
+		fmt.Fprintf(w, "%-8s %11.1f %8.3f %8.3f %8.3f %8.3f %8.3f %11d\n", s.Name, s.Throughput, l.P50, l.P90, l.P99, l.P999, l.Max, s.Unexpected)
+	}
+	for _, r := range rep.Ratios {
+		fmt.Fprintf(w, "%-14s p50 x%.2f  p99 x%.2f  throughput x%.3f\n", r.Of, r.P50, r.P99, r.Throughput)
+	}
+}
