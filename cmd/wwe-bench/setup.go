@@ -12,6 +12,9 @@ import (
 // the report is written, so the exit status tells CI.
 var errUnexpected = errors.New("unexpected answers")
 
+// seedHint ends a setup error: the load is designed for the demo.
+const seedHint = "(does it serve the demo seed, and a guard the demo options?)"
+
 // kindFlag is --kind: auto, guard, or unguarded (alias service, proxy).
 type kindFlag struct {
 	auto bool
@@ -62,7 +65,9 @@ func prepare(ctx context.Context, client *http.Client, base string, p *plan, m m
 		case opRefused.expect(kindUnguarded):
 			kind = kindUnguarded
 		default:
-			return 0, fmt.Errorf("setup: cannot tell the target's kind: a write of SSN answered %s", got)
+			r := p.byOp[opRefused][0]
+			return 0, fmt.Errorf("setup: cannot tell the target's kind: %s %s answered %s, want %s (guard) or %s (unguarded) %s",
+				r.method, r.path, got, opRefused.expect(kindGuard), opRefused.expect(kindUnguarded), seedHint)
 		}
 	}
 	for op, w := range m {
@@ -75,8 +80,8 @@ func prepare(ctx context.Context, client *http.Client, base string, p *plan, m m
 				return 0, err
 			}
 			if want := r.op.expect(kind); got != want {
-				return 0, fmt.Errorf("setup: %s %s (%s) answered %s, want %s on a %s target (does it serve the demo seed and options?)",
-					r.method, r.path, r.op, got, want, kind)
+				return 0, fmt.Errorf("setup: %s %s (%s) answered %s, want %s on a %s target %s",
+					r.method, r.path, r.op, got, want, kind, seedHint)
 			}
 		}
 	}
