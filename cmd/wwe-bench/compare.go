@@ -55,7 +55,7 @@ func compareCommand(ctx context.Context, o options, out output, log io.Writer) e
 			return fmt.Errorf("%s: %w", t.name, err)
 		}
 	}
-	fmt.Fprintf(out.table, "%d rounds of %g req/s for %s (warm-up %s), concurrency %d, mix %s\n",
+	fmt.Fprintf(out.table, "compare: %d round(s) of %g req/s for %s (warm-up %s) per target, concurrency %d, mix %s\n",
 		o.rounds, o.rate, o.duration, o.warmup, o.concurrency, o.mix)
 	rep := CompareReport{Rounds: o.rounds}
 	for round := 1; round <= o.rounds; round++ {
@@ -68,7 +68,8 @@ func compareCommand(ctx context.Context, o options, out output, log io.Writer) e
 			r := summarize(res, spec, t.kind)
 			r.Name, r.Round = t.name, round
 			rep.Runs = append(rep.Runs, r)
-			fmt.Fprintf(out.table, "round %d  %-7s  %9.1f req/s  %s  unexpected %d\n", round, t.name, r.Throughput, latencyLine(r.LatencyMs), r.Unexpected)
+			fmt.Fprintf(out.table, "round %d  %-7s  %9.1f req/s  %s  tool-wait p99 %.3f  unexpected %d\n",
+				round, t.name, r.Throughput, latencyLine(r.LatencyMs), r.GeneratorWaitMs.P99, r.Unexpected)
 			if r.Unexpected > 0 {
 				printReport(out.table, r)
 			}
@@ -135,7 +136,7 @@ func ratio(a, b TargetSummary) Ratio {
 // printComparison writes the medians and the ratios as a table.
 func printComparison(w io.Writer, rep CompareReport) {
 	fmt.Fprintln(w, rule)
-	fmt.Fprintf(w, "median of %d rounds (latency ms from intended send time; exact)\n", rep.Rounds)
+	fmt.Fprintf(w, "median over %d round(s) of each figure (latency ms from intended send time; exact)\n", rep.Rounds)
 	fmt.Fprintf(w, "%-8s %11s %8s %8s %8s %8s %8s %11s\n", "target", "req/s", "p50", "p90", "p99", "p99.9", "max", "unexpected")
 	for _, s := range rep.Targets {
 		l := s.LatencyMs

@@ -47,7 +47,7 @@ func TestCompareInProcessTargets(t *testing.T) {
 	if len(rep.Ratios) != 2 || rep.Ratios[0].Of != "guard/proxy" || rep.Ratios[1].Of != "guard/service" {
 		t.Errorf("ratios = %+v", rep.Ratios)
 	}
-	for _, want := range []string{"started bare proxy", "median of 2 rounds", "guard/proxy"} {
+	for _, want := range []string{"started bare proxy", "median over 2 round(s)", "guard/proxy"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
