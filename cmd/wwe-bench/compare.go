@@ -68,8 +68,8 @@ func compareCommand(ctx context.Context, o options, out output, log io.Writer) e
 			r := summarize(res, spec, t.kind)
 			r.Name, r.Round = t.name, round
 			rep.Runs = append(rep.Runs, r)
-			fmt.Fprintf(out.table, "round %d  %-7s  %9.1f req/s  %s  tool-wait p99 %.3f  unexpected %d\n",
-				round, t.name, r.Throughput, latencyLine(r.LatencyMs), r.GeneratorWaitMs.P99, r.Unexpected)
+			fmt.Fprintf(out.table, "round %d  %-7s  %9.1f req/s  %s  tool-wait p99 %.3f  in-flight max %d/%d  unexpected %d\n",
+				round, t.name, r.Throughput, latencyLine(r.LatencyMs), r.GeneratorWaitMs.P99, r.MaxInFlight, r.Concurrency, r.Unexpected)
 			if r.Unexpected > 0 {
 				printReport(out.table, r)
 			}

@@ -6,6 +6,7 @@ import (
 	"math"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -40,6 +41,10 @@ type runResult struct {
 	samples []sample
 	// elapsed runs from the first intended send to the last answer.
 	elapsed time.Duration
+	// maxInFlight is the most requests sent and not yet answered at once;
+	// at spec.concurrency every worker was busy and requests queued in the
+	// tool: the target did not keep up with the rate at that concurrency.
+	maxInFlight int
 }
 
 // maxPause bounds one pause of the scheduler, so it sees ctx end soon.
@@ -78,13 +83,16 @@ func runLoad(ctx context.Context, client *http.Client, spec loadSpec) (runResult
 	lastDone := make([]time.Time, spec.concurrency)
 	total := scheduleLength(spec.rate, spec.duration)
 	var wg sync.WaitGroup
+	var inFlight gauge
 	t0 := time.Now()
 	for w := range spec.concurrency {
 		wg.Go(func() {
 			local := make([]sample, 0, total/spec.concurrency+16)
 			for j := range jobs {
 				picked := time.Now()
+				inFlight.add(1)
 				out, err := send(ctx, client, spec.base, j.req)
+				inFlight.add(-1)
 				if err != nil {
 					continue // ctx ended; the scheduler reports it
 				}
@@ -141,8 +149,22 @@ schedule:
 		end = time.Now()
 	}
 	res.elapsed = end.Sub(t0)
+	res.maxInFlight = inFlight.peak()
 	return res, nil
 }
+
+// gauge counts something that goes up and down, and remembers its peak.
+type gauge struct {
+	now, max atomic.Int64
+}
+
+func (g *gauge) add(d int64) {
+	n := g.now.Add(d)
+	for m := g.max.Load(); n > m && !g.max.CompareAndSwap(m, n); m = g.max.Load() {
+	}
+}
+
+func (g *gauge) peak() int { return int(g.max.Load()) }
 
 // offset is when request i is due, after t0.
 func offset(i int, rate float64) time.Duration {

@@ -31,10 +31,14 @@ type Report struct {
 	// its answer, over every scheduled request.
 	LatencyMs Latency `json:"latencyMs"`
 	// GeneratorWaitMs is the part of the latency spent waiting for a free
-	// worker of the load tool; high values mean the tool, or too low a
-	// --concurrency, was the bottleneck.
-	GeneratorWaitMs Latency   `json:"generatorWaitMs"`
-	Outcomes        []Outcome `json:"outcomes"`
+	// worker of the load tool: high when every worker was busy (see
+	// MaxInFlight) or when the tool itself ran late.
+	GeneratorWaitMs Latency `json:"generatorWaitMs"`
+	// MaxInFlight is the most requests in flight at once; equal to
+	// Concurrency, the target did not keep up and requests queued in the
+	// tool (their latency still counts from when they were due).
+	MaxInFlight int       `json:"maxInFlight"`
+	Outcomes    []Outcome `json:"outcomes"`
 }
 
 // Outcome counts the answers of one op with one status and errorCode.
@@ -82,6 +86,7 @@ func summarize(res runResult, spec loadSpec, kind targetKind) Report {
 	if res.elapsed > 0 {
 		r.Throughput = float64(r.Answered) / res.elapsed.Seconds()
 	}
+	r.MaxInFlight = res.maxInFlight
 	r.LatencyMs = distribution(lat)
 	r.GeneratorWaitMs = distribution(wait)
 	return r
@@ -100,6 +105,7 @@ func printReport(w io.Writer, r Report) {
 	fmt.Fprintf(w, "latency ms  %s   (from intended send time; exact)\n", latencyLine(r.LatencyMs))
 	fmt.Fprintf(w, "tool wait   p50 %.3f  p99 %.3f  max %.3f   (ms of the latency spent before a worker sent the request)\n",
 		r.GeneratorWaitMs.P50, r.GeneratorWaitMs.P99, r.GeneratorWaitMs.Max)
+	fmt.Fprintf(w, "in flight   max %d of %d%s\n", r.MaxInFlight, r.Concurrency, saturation(r))
 	fmt.Fprintf(w, "%-9s %6s  %-28s %8s  %s\n", "op", "status", "errorCode", "count", "expected")
 	for _, o := range r.Outcomes {
 		expected := "yes"
@@ -108,6 +114,14 @@ func printReport(w io.Writer, r Report) {
 		}
 		fmt.Fprintf(w, "%-9s %6d  %-28s %8d  %s\n", o.Op, o.Status, o.ErrorCode, o.Count, expected)
 	}
+}
+
+// saturation notes when every worker was busy at once.
+func saturation(r Report) string {
+	if r.MaxInFlight >= r.Concurrency {
+		return "   (every worker busy: the target did not keep up, requests queued in the tool)"
+	}
+	return ""
 }
 
 // latencyLine is a distribution on one line.

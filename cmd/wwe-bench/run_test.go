@@ -29,6 +29,9 @@ func TestRunAgainstGuard(t *testing.T) {
 	if r.Kind != "guard" || r.Unexpected != 0 || r.Scheduled != 200 || r.Answered != 200 {
 		t.Errorf("kind %s, unexpected %d, scheduled %d, answered %d; want guard, 0, 200, 200\n%s", r.Kind, r.Unexpected, r.Scheduled, r.Answered, out)
 	}
+	if r.MaxInFlight < 1 || r.MaxInFlight > 8 {
+		t.Errorf("max in flight %d, want 1..8 (--concurrency 8)", r.MaxInFlight)
+	}
 	want := map[string]int{"set": 140, "refused": 20, "get": 20, "delete": 10, "markdone": 10}
 	if got := countsByOp(r); !maps.Equal(got, want) {
 		t.Errorf("counts by op = %v, want %v", got, want)

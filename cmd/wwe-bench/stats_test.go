@@ -131,6 +131,17 @@ func TestSummarize(t *testing.T) {
 	}
 }
 
+func TestGaugePeak(t *testing.T) {
+	t.Parallel()
+	var g gauge
+	for _, d := range []int64{1, 1, -1, 1, 1, -1, -1, -1} {
+		g.add(d)
+	}
+	if g.peak() != 3 {
+		t.Errorf("peak = %d, want 3", g.peak())
+	}
+}
+
 func TestScheduleLength(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
