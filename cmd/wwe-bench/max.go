@@ -12,6 +12,7 @@ import (
 type MaxReport struct {
 	P99BoundMs      float64     `json:"p99BoundMs"`
 	StepDurationSec float64     `json:"stepDurationSec"`
+	StepTries       int         `json:"stepTries"`
 	Targets         []MaxTarget `json:"targets"`
 	// GuardOverProxy is the guard's max rate over the bare proxy's, when
 	// both were measured.
@@ -27,7 +28,7 @@ type MaxTarget struct {
 	Steps   []Step  `json:"steps"`
 }
 
-// Step is one short run of the search.
+// Step is one short run of the search (a rate tried again has one Step per run).
 type Step struct {
 	Rate       float64 `json:"rate"`
 	Pass       bool    `json:"pass"`
@@ -85,7 +86,8 @@ func searchMax(ctx context.Context, start, limit float64, pass func(context.Cont
 
 // maxCommand finds, for --url or for each of the three targets of
 // --compare, the highest rate with p99 under --p99-bound and no unexpected
-// answer. Each step is a short run (--warmup, then --step-duration).
+// answer. Each step is a short run (--warmup, then --step-duration), tried
+// up to --step-tries times.
 func maxCommand(ctx context.Context, o options, out output, log io.Writer) error {
 	var targets []target
 	if o.url != "" {
@@ -98,21 +100,38 @@ func maxCommand(ctx context.Context, o options, out output, log io.Writer) error
 		defer stop()
 		targets = started
 	}
-	rep := MaxReport{P99BoundMs: ms(o.p99Bound), StepDurationSec: o.stepDuration.Seconds()}
+	rep := MaxReport{P99BoundMs: ms(o.p99Bound), StepDurationSec: o.stepDuration.Seconds(), StepTries: o.stepTries}
 	for _, t := range targets {
-		client := newClient(o.concurrency, o.timeout)
-		kf := kindFlag{kind: t.kind}
-		if t.name == "" {
-			kf = o.kind
-		}
-		kind, err := prepare(ctx, client, t.url, o.plan, o.mix, kf)
+		mt, err := maxOfTarget(ctx, o, t, out.table)
 		if err != nil {
 			return fmt.Errorf("%s: %w", t.url, err)
 		}
-		mt := MaxTarget{Name: t.name, Target: t.url, Kind: kind.String()}
-		step := func(ctx context.Context, rate float64) (bool, error) {
-			spec := o.spec(t.url)
-			spec.rate, spec.duration = rate, o.stepDuration
+		rep.Targets = append(rep.Targets, mt)
+	}
+	rep.GuardOverProxy = guardOverProxy(rep.Targets)
+	printMax(out.table, rep)
+	return out.writeJSON(rep)
+}
+
+// maxOfTarget searches one target's highest rate. A rate passes when one
+// of up to --step-tries runs passes: on a shared machine a single run's p99
+// can be spoiled by other work, which would end the search too early.
+func maxOfTarget(ctx context.Context, o options, t target, progress io.Writer) (MaxTarget, error) {
+	client := newClient(o.concurrency, o.timeout)
+	defer client.CloseIdleConnections()
+	kf := kindFlag{kind: t.kind}
+	if t.name == "" {
+		kf = o.kind
+	}
+	kind, err := prepare(ctx, client, t.url, o.plan, o.mix, kf)
+	if err != nil {
+		return MaxTarget{}, err
+	}
+	mt := MaxTarget{Name: t.name, Target: t.url, Kind: kind.String()}
+	try := func(ctx context.Context, rate float64) (bool, error) {
+		spec := o.spec(t.url)
+		spec.rate, spec.duration = rate, o.stepDuration
+		for range o.stepTries {
 			res, err := measure(ctx, client, spec)
 			if err != nil {
 				return false, err
@@ -121,23 +140,18 @@ func maxCommand(ctx context.Context, o options, out output, log io.Writer) error
 			s := Step{Rate: rate, Throughput: r.Throughput, P99Ms: r.LatencyMs.P99, Unexpected: r.Unexpected}
 			s.Pass = r.Unexpected == 0 && r.LatencyMs.P99 <= ms(o.p99Bound)
 			mt.Steps = append(mt.Steps, s)
-			fmt.Fprintf(out.table, "%-8s %8.0f req/s  p99 %8.3f ms  unexpected %-6d %s\n", t.name, rate, s.P99Ms, s.Unexpected, passText(s.Pass))
+			fmt.Fprintf(progress, "%-8s %8.0f req/s  p99 %8.3f ms  unexpected %-6d %s\n", t.name, rate, s.P99Ms, s.Unexpected, passText(s.Pass))
 			time.Sleep(stepPause)
-			return s.Pass, nil
+			if s.Pass {
+				return true, nil
+			}
 		}
-		mt.MaxRate, err = searchMax(ctx, o.rate, o.maxRate, step)
-		client.CloseIdleConnections()
-		if err != nil {
-			return fmt.Errorf("%s: %w", t.url, err)
-		}
-		if err := teardown(ctx, client, t.url, o.plan); err != nil {
-			return fmt.Errorf("%s: %w", t.url, err)
-		}
-		rep.Targets = append(rep.Targets, mt)
+		return false, nil
 	}
-	rep.GuardOverProxy = guardOverProxy(rep.Targets)
-	printMax(out.table, rep)
-	return out.writeJSON(rep)
+	if mt.MaxRate, err = searchMax(ctx, o.rate, o.maxRate, try); err != nil {
+		return MaxTarget{}, err
+	}
+	return mt, teardown(ctx, client, t.url, o.plan)
 }
 
 func passText(ok bool) string {
@@ -163,7 +177,8 @@ func guardOverProxy(ts []MaxTarget) float64 {
 // printMax writes each target's max rate and the guard/proxy ratio.
 func printMax(w io.Writer, rep MaxReport) {
 	fmt.Fprintln(w, rule)
-	fmt.Fprintf(w, "highest rate with p99 <= %g ms and no unexpected answer (steps of %gs)\n", rep.P99BoundMs, rep.StepDurationSec)
+	fmt.Fprintf(w, "highest rate with p99 <= %g ms and no unexpected answer (steps of %gs, up to %d tries each)\n",
+		rep.P99BoundMs, rep.StepDurationSec, rep.StepTries)
 	for _, t := range rep.Targets {
 		fmt.Fprintf(w, "%-8s %-28s %8.0f req/s\n", t.Name, t.Target, t.MaxRate)
 	}

@@ -40,6 +40,7 @@ type options struct {
 	max          bool
 	p99Bound     time.Duration
 	stepDuration time.Duration
+	stepTries    int
 	maxRate      float64
 }
 
@@ -86,6 +87,7 @@ func parseOptions(args []string, stderr io.Writer) (options, error) {
 	fs.BoolVar(&o.max, "max", false, "find the highest rate each target sustains with p99 under --p99-bound and no unexpected answer")
 	fs.DurationVar(&o.p99Bound, "p99-bound", 10*time.Millisecond, "--max: p99 latency bound")
 	fs.DurationVar(&o.stepDuration, "step-duration", 2*time.Second, "--max: measured time of one step")
+	fs.IntVar(&o.stepTries, "step-tries", 2, "--max: runs of a rate before it counts as failed")
 	fs.Float64Var(&o.maxRate, "max-rate", 100000, "--max: highest rate tried")
 	if err := fs.Parse(args); err != nil {
 		return o, err
@@ -107,6 +109,7 @@ func parseOptions(args []string, stderr io.Writer) (options, error) {
 	check(o.rounds > 0, "--rounds must be positive")
 	check(o.p99Bound > 0, "--p99-bound must be positive")
 	check(o.stepDuration > 0, "--step-duration must be positive")
+	check(o.stepTries > 0, "--step-tries must be positive")
 	check(o.maxRate >= o.rate, "--max-rate must be at least --rate")
 	check(!(o.compare && o.max), "--compare and --max are separate runs")
 	many := o.compare || (o.max && o.url == "")
