@@ -23,7 +23,9 @@ type TargetSummary struct {
 	Kind       string  `json:"kind"`
 	Throughput float64 `json:"throughput"`
 	LatencyMs  Latency `json:"latencyMs"`
-	Unexpected int     `json:"unexpected"`
+	// CPUMsPerRequest is 0 when unknown (see Report).
+	CPUMsPerRequest float64 `json:"cpuMsPerRequest,omitempty"`
+	Unexpected      int     `json:"unexpected"`
 }
 
 // Ratio compares two targets' medians: Of is "a/b", each figure a's over b's.
@@ -32,6 +34,7 @@ type Ratio struct {
 	P50        float64 `json:"p50"`
 	P99        float64 `json:"p99"`
 	Throughput float64 `json:"throughput"`
+	CPU        float64 `json:"cpuPerRequest,omitempty"`
 }
 
 // compareCommand runs the same load against the service alone, the bare
@@ -42,11 +45,12 @@ type Ratio struct {
 // same keys, deletes of a missing key succeed, markdone stays blocked), so
 // no target is reset between rounds.
 func compareCommand(ctx context.Context, o options, out output, log io.Writer) error {
-	targets, stop, err := startTargets(ctx, o.targets, log)
+	st, err := startTargets(ctx, o.targets, log)
 	if err != nil {
 		return err
 	}
-	defer stop()
+	defer st.stop()
+	targets := st.targets
 	clients := make([]*http.Client, len(targets))
 	for i, t := range targets {
 		clients[i] = newClient(o.concurrency, o.timeout)
@@ -61,15 +65,22 @@ func compareCommand(ctx context.Context, o options, out output, log io.Writer) e
 	for round := 1; round <= o.rounds; round++ {
 		for i, t := range targets {
 			spec := o.spec(t.url)
-			res, err := measure(ctx, clients[i], spec)
+			if err := warm(ctx, clients[i], spec); err != nil {
+				return fmt.Errorf("%s round %d: %w", t.name, round, err)
+			}
+			cpuBefore, cpuKnown := st.cpu()
+			res, err := runLoad(ctx, clients[i], spec)
 			if err != nil {
 				return fmt.Errorf("%s round %d: %w", t.name, round, err)
 			}
 			r := summarize(res, spec, t.kind)
 			r.Name, r.Round = t.name, round
+			if cpuAfter, ok := st.cpu(); cpuKnown && ok && r.Answered > 0 {
+				r.CPUMsPerRequest = ms(cpuAfter-cpuBefore) / float64(r.Answered)
+			}
 			rep.Runs = append(rep.Runs, r)
-			fmt.Fprintf(out.table, "round %d  %-7s  %9.1f req/s  %s  tool-wait p99 %.3f  in-flight max %d/%d  unexpected %d\n",
-				round, t.name, r.Throughput, latencyLine(r.LatencyMs), r.GeneratorWaitMs.P99, r.MaxInFlight, r.Concurrency, r.Unexpected)
+			fmt.Fprintf(out.table, "round %d  %-7s  %9.1f req/s  %s  cpu %s ms/req  tool-wait p99 %.3f  in-flight max %d/%d  unexpected %d\n",
+				round, t.name, r.Throughput, latencyLine(r.LatencyMs), cpuText(r.CPUMsPerRequest), r.GeneratorWaitMs.P99, r.MaxInFlight, r.Concurrency, r.Unexpected)
 			if r.Unexpected > 0 {
 				printReport(out.table, r)
 			}
@@ -101,17 +112,18 @@ func summarizeTargets(targets []target, runs []Report) []TargetSummary {
 	out := make([]TargetSummary, len(targets))
 	for i, t := range targets {
 		s := TargetSummary{Name: t.name, Target: t.url, Kind: t.kind.String()}
-		var thr []float64
+		var thr, cpu []float64
 		var lat []Latency
 		for _, r := range runs {
 			if r.Name != t.name {
 				continue
 			}
 			thr = append(thr, r.Throughput)
+			cpu = append(cpu, r.CPUMsPerRequest)
 			lat = append(lat, r.LatencyMs)
 			s.Unexpected += r.Unexpected
 		}
-		s.Throughput, s.LatencyMs = median(thr), medianLatency(lat)
+		s.Throughput, s.LatencyMs, s.CPUMsPerRequest = median(thr), medianLatency(lat), median(cpu)
 		out[i] = s
 	}
 	return out
@@ -130,6 +142,7 @@ func ratio(a, b TargetSummary) Ratio {
 		P50:        div(a.LatencyMs.P50, b.LatencyMs.P50),
 		P99:        div(a.LatencyMs.P99, b.LatencyMs.P99),
 		Throughput: div(a.Throughput, b.Throughput),
+		CPU:        div(a.CPUMsPerRequest, b.CPUMsPerRequest),
 	}
 }
 
@@ -137,12 +150,25 @@ func ratio(a, b TargetSummary) Ratio {
 func printComparison(w io.Writer, rep CompareReport) {
 	fmt.Fprintln(w, rule)
 	fmt.Fprintf(w, "median over %d round(s) of each figure (latency ms from intended send time; exact)\n", rep.Rounds)
-	fmt.Fprintf(w, "%-8s %11s %8s %8s %8s %8s %8s %11s\n", "target", "req/s", "p50", "p90", "p99", "p99.9", "max", "unexpected")
+	fmt.Fprintf(w, "%-8s %11s %8s %8s %8s %8s %8s %11s %11s\n", "target", "req/s", "p50", "p90", "p99", "p99.9", "max", "cpu ms/req", "unexpected")
 	for _, s := range rep.Targets {
 		l := s.LatencyMs
-		fmt.Fprintf(w, "%-8s %11.1f %8.3f %8.3f %8.3f %8.3f %8.3f %11d\n", s.Name, s.Throughput, l.P50, l.P90, l.P99, l.P999, l.Max, s.Unexpected)
+		fmt.Fprintf(w, "%-8s %11.1f %8.3f %8.3f %8.3f %8.3f %8.3f %11s %11d\n",
+			s.Name, s.Throughput, l.P50, l.P90, l.P99, l.P999, l.Max, cpuText(s.CPUMsPerRequest), s.Unexpected)
 	}
 	for _, r := range rep.Ratios {
-		fmt.Fprintf(w, "%-14s p50 x%.2f  p99 x%.2f  throughput x%.3f\n", r.Of, r.P50, r.P99, r.Throughput)
+		fmt.Fprintf(w, "%-14s p50 x%.2f  p99 x%.2f  throughput x%.3f", r.Of, r.P50, r.P99, r.Throughput)
+		if r.CPU > 0 {
+			fmt.Fprintf(w, "  cpu/req x%.2f", r.CPU)
+		}
+		fmt.Fprintln(w)
 	}
+}
+
+// cpuText is a CPU cost per request, or "-" when unknown.
+func cpuText(v float64) string {
+	if v == 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%.3f", v)
 }

@@ -58,14 +58,23 @@ type job struct {
 
 // measure sends the warm-up load, if any, then the measured load.
 func measure(ctx context.Context, client *http.Client, spec loadSpec) (runResult, error) {
-	if spec.warmup > 0 {
-		w := spec
-		w.duration = spec.warmup
-		if _, err := runLoad(ctx, client, w); err != nil {
-			return runResult{}, fmt.Errorf("warm-up: %w", err)
-		}
+	if err := warm(ctx, client, spec); err != nil {
+		return runResult{}, err
 	}
 	return runLoad(ctx, client, spec)
+}
+
+// warm sends spec's load for spec.warmup, unmeasured: connections open,
+// caches and the targets' runtimes settle.
+func warm(ctx context.Context, client *http.Client, spec loadSpec) error {
+	if spec.warmup <= 0 {
+		return nil
+	}
+	spec.duration = spec.warmup
+	if _, err := runLoad(ctx, client, spec); err != nil {
+		return fmt.Errorf("warm-up: %w", err)
+	}
+	return nil
 }
 
 // runLoad sends spec.rate requests per second for spec.duration, open loop:

@@ -93,12 +93,12 @@ func maxCommand(ctx context.Context, o options, out output, log io.Writer) error
 	if o.url != "" {
 		targets = []target{{url: o.url}}
 	} else {
-		started, stop, err := startTargets(ctx, o.targets, log)
+		st, err := startTargets(ctx, o.targets, log)
 		if err != nil {
 			return err
 		}
-		defer stop()
-		targets = started
+		defer st.stop()
+		targets = st.targets
 	}
 	rep := MaxReport{P99BoundMs: ms(o.p99Bound), StepDurationSec: o.stepDuration.Seconds(), StepTries: o.stepTries}
 	for _, t := range targets {

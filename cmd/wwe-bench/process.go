@@ -19,6 +19,7 @@ const startTimeout = 30 * time.Second
 // child is a target the tool started as its own process.
 type child struct {
 	name   string
+	pid    int
 	cancel context.CancelFunc
 	done   chan struct{}
 	err    error    // of Wait, once done is closed
@@ -46,6 +47,7 @@ func startChild(ctx context.Context, name, bin string, args []string, addr *rege
 		cancel()
 		return nil, "", fmt.Errorf("start %s: %w", name, err)
 	}
+	c.pid = cmd.Process.Pid
 	go func() {
 		c.err = cmd.Wait()
 		close(c.done)

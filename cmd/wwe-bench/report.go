@@ -37,8 +37,15 @@ type Report struct {
 	// MaxInFlight is the most requests in flight at once; equal to
 	// Concurrency, the target did not keep up and requests queued in the
 	// tool (their latency still counts from when they were due).
-	MaxInFlight int       `json:"maxInFlight"`
-	Outcomes    []Outcome `json:"outcomes"`
+	MaxInFlight int `json:"maxInFlight"`
+	// CPUMsPerRequest is the CPU time the stack under load (the started
+	// service, proxy and guard processes together) spent during the run,
+	// per answered request: a figure that other work on a shared machine
+	// disturbs far less than latency. Only in --compare, and only when the
+	// tool started all three (--start with no URLs); /proc counts in 10 ms
+	// ticks, so short runs read coarse.
+	CPUMsPerRequest float64   `json:"cpuMsPerRequest,omitempty"`
+	Outcomes        []Outcome `json:"outcomes"`
 }
 
 // Outcome counts the answers of one op with one status and errorCode.

@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // module is the import path the binaries are built from.
@@ -53,67 +54,97 @@ type target struct {
 	kind targetKind
 }
 
-// startTargets returns the service, the bare proxy and the guard, starting
-// those the flags do not name; stop ends what it started. The proxy and the
-// guard are in front of the same service.
-func startTargets(ctx context.Context, tf targetFlags, log io.Writer) (targets []target, stop func(), err error) {
-	var children []*child
-	dir, err := os.MkdirTemp("", "wwe-bench-")
-	if err != nil {
-		return nil, nil, fmt.Errorf("start targets: %w", err)
+// stack is the three targets of --compare and --max, and the processes
+// the tool started for them.
+type stack struct {
+	targets  []target // service, proxy, guard
+	children []*child
+	dir      string
+}
+
+// stop ends the started processes and removes their files.
+func (s *stack) stop() {
+	for i := len(s.children) - 1; i >= 0; i-- {
+		s.children[i].stop()
 	}
-	stop = func() {
-		for i := len(children) - 1; i >= 0; i-- {
-			children[i].stop()
+	os.RemoveAll(s.dir)
+}
+
+// cpu returns the CPU time the started processes have used so far. It is
+// known only when the tool started all three (service, guard and proxy):
+// then during a run it is the cost of the whole stack under load (the
+// service; the proxy and the service; the guard and the service), as an
+// idle process adds nothing.
+func (s *stack) cpu() (time.Duration, bool) {
+	if len(s.children) != len(s.targets) {
+		return 0, false
+	}
+	var total time.Duration
+	for _, c := range s.children {
+		d, err := processCPU(c.pid)
+		if err != nil {
+			return 0, false
 		}
-		os.RemoveAll(dir)
+		total += d
+	}
+	return total, true
+}
+
+// startTargets returns the service, the bare proxy and the guard, starting
+// those the flags do not name. The proxy and the guard are in front of the
+// same service. The caller stops the stack.
+func startTargets(ctx context.Context, tf targetFlags, log io.Writer) (_ *stack, err error) {
+	s := &stack{}
+	if s.dir, err = os.MkdirTemp("", "wwe-bench-"); err != nil {
+		return nil, fmt.Errorf("start targets: %w", err)
 	}
 	defer func() {
 		if err != nil {
-			stop()
+			s.stop()
 		}
 	}()
-	if err := buildMissing(ctx, &tf, dir, log); err != nil {
-		return nil, nil, err
+	if err := buildMissing(ctx, &tf, s.dir, log); err != nil {
+		return nil, err
 	}
 	listening := regexp.MustCompile(`msg=listening addr=(\S+)`)
 	if tf.service == "" {
 		c, addr, err := startChild(ctx, "wwe-sim", tf.simBin, []string{"--listen", "127.0.0.1:0"}, listening, false)
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
-		children = append(children, c)
+		s.children = append(s.children, c)
 		tf.service = "http://" + addr
 		fmt.Fprintf(log, "started wwe-sim at %s\n", tf.service)
 	}
 	tf.service = strings.TrimRight(tf.service, "/")
 	if tf.guard == "" {
-		cfg := filepath.Join(dir, "guard.yaml")
+		cfg := filepath.Join(s.dir, "guard.yaml")
 		if err := os.WriteFile(cfg, []byte(guardConfig(tf.service, tf.decisionLog)), 0o644); err != nil {
-			return nil, nil, fmt.Errorf("start targets: %w", err)
+			return nil, fmt.Errorf("start targets: %w", err)
 		}
 		c, addr, err := startChild(ctx, "wwe-guard", tf.guardBin, []string{"--config", cfg, "--listen", "127.0.0.1:0"}, listening, false)
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
-		children = append(children, c)
+		s.children = append(s.children, c)
 		tf.guard = "http://" + addr
 		fmt.Fprintf(log, "started wwe-guard at %s (upstream %s, decision log %s)\n", tf.guard, tf.service, tf.decisionLog)
 	}
 	if tf.proxy == "" {
 		c, url, err := startProxy(ctx, tf.service)
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
-		children = append(children, c)
+		s.children = append(s.children, c)
 		tf.proxy = url
 		fmt.Fprintf(log, "started bare proxy at %s (upstream %s)\n", tf.proxy, tf.service)
 	}
-	return []target{
+	s.targets = []target{
 		{name: "service", url: tf.service, kind: kindUnguarded},
 		{name: "proxy", url: strings.TrimRight(tf.proxy, "/"), kind: kindUnguarded},
 		{name: "guard", url: strings.TrimRight(tf.guard, "/"), kind: kindGuard},
-	}, stop, nil
+	}
+	return s, nil
 }
 
 // buildMissing builds into dir the binaries --start needs and no flag
