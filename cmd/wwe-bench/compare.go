@@ -64,20 +64,11 @@ func compareCommand(ctx context.Context, o options, out output, log io.Writer) e
 	rep := CompareReport{Rounds: o.rounds}
 	for round := 1; round <= o.rounds; round++ {
 		for i, t := range targets {
-			spec := o.spec(t.url)
-			if err := warm(ctx, clients[i], spec); err != nil {
-				return fmt.Errorf("%s round %d: %w", t.name, round, err)
-			}
-			cpuBefore, cpuKnown := st.cpu()
-			res, err := runLoad(ctx, clients[i], spec)
+			r, err := compareRun(ctx, st, clients[i], o.spec(t.url), t)
 			if err != nil {
 				return fmt.Errorf("%s round %d: %w", t.name, round, err)
 			}
-			r := summarize(res, spec, t.kind)
-			r.Name, r.Round = t.name, round
-			if cpuAfter, ok := st.cpu(); cpuKnown && ok && r.Answered > 0 {
-				r.CPUMsPerRequest = ms(cpuAfter-cpuBefore) / float64(r.Answered)
-			}
+			r.Round = round
 			rep.Runs = append(rep.Runs, r)
 			fmt.Fprintf(out.table, "round %d  %-7s  %9.1f req/s  %s  cpu %s ms/req  tool-wait p99 %.3f  in-flight max %d/%d  unexpected %d\n",
 				round, t.name, r.Throughput, latencyLine(r.LatencyMs), cpuText(r.CPUMsPerRequest), r.GeneratorWaitMs.P99, r.MaxInFlight, r.Concurrency, r.Unexpected)
@@ -105,6 +96,25 @@ func compareCommand(ctx context.Context, o options, out output, log io.Writer) e
 		return fmt.Errorf("%d requests over all runs: %w", unexpected, errUnexpected)
 	}
 	return nil
+}
+
+// compareRun is one target's run of a round: warm-up, then the measured
+// load, with the stack's CPU time read around the measured part.
+func compareRun(ctx context.Context, st *stack, client *http.Client, spec loadSpec, t target) (Report, error) {
+	if err := warm(ctx, client, spec); err != nil {
+		return Report{}, err
+	}
+	cpuBefore, cpuKnown := st.cpu()
+	res, err := runLoad(ctx, client, spec)
+	if err != nil {
+		return Report{}, err
+	}
+	r := summarize(res, spec, t.kind)
+	r.Name = t.name
+	if cpuAfter, ok := st.cpu(); cpuKnown && ok && r.Answered > 0 {
+		r.CPUMsPerRequest = ms(cpuAfter-cpuBefore) / float64(r.Answered)
+	}
+	return r, nil
 }
 
 // summarizeTargets folds each target's runs into its medians.
