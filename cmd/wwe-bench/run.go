@@ -49,11 +49,11 @@ type options struct {
 // request got an answer other than the one expected of its target.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) > 0 && args[0] == "proxy" {
-		return proxyCommand(ctx, args[1:], stdout, stderr)
+		return helpIsNoError(proxyCommand(ctx, args[1:], stdout, stderr))
 	}
 	opts, err := parseOptions(args, stderr)
 	if err != nil {
-		return err
+		return helpIsNoError(err)
 	}
 	out := newOutput(opts.jsonPath, stdout, stderr)
 	switch {
@@ -63,6 +63,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return compareCommand(ctx, opts, out, stderr)
 	}
 	return loadCommand(ctx, opts, out)
+}
+
+// helpIsNoError turns the error of -h (usage already printed) into success.
+func helpIsNoError(err error) error {
+	if errors.Is(err, flag.ErrHelp) {
+		return nil
+	}
+	return err
 }
 
 func parseOptions(args []string, stderr io.Writer) (options, error) {

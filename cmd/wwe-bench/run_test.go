@@ -130,6 +130,10 @@ func TestParseOptionsProblems(t *testing.T) {
 	if _, err := parseOptions([]string{"--url", "http://x/"}, &strings.Builder{}); err != nil {
 		t.Errorf("plain --url: %v", err)
 	}
+	var usage strings.Builder
+	if err := run(t.Context(), []string{"-h"}, &usage, &usage); err != nil || !strings.Contains(usage.String(), "--compare") {
+		t.Errorf("-h: %v\n%s", err, usage.String())
+	}
 }
 
 func hasOutcome(r Report, op string, status int, code string) bool {
