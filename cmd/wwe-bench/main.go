@@ -1,0 +1,25 @@
+// Command wwe-bench is the load tool of wwe-guard. It sends open-loop load
+// at a fixed request rate to anything that serves the /v1 REST contract and
+// measures latency from each request's intended send time, so a stall of
+// the target is never hidden. It can also compare, in alternating rounds,
+// the service alone, a bare reverse proxy in front of it and the guard in
+// front of it (--compare), and find the highest rate each of them sustains
+// under a p99 bound (--max). `wwe-bench proxy` is that bare reverse proxy.
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "wwe-bench:", err)
+		os.Exit(1)
+	}
+}
