@@ -65,35 +65,60 @@ func BenchmarkDecideBundled(b *testing.B) {
 	}
 }
 
+// keyRuleForms are two ways a compliance team writes one rule per refused
+// key: a deny rule per key (evaluated for every write, whatever the key), and
+// an entry of the key_deny table (looked up by the written key).
+var keyRuleForms = []struct {
+	name string
+	rule func(i int) string
+}{
+	{"deny-rule", func(i int) string {
+		return fmt.Sprintf("deny contains {\"key\": w.key, \"code\": \"K%d\", \"message\": \"no\"} if {\n\tsome w in input.writes\n\tw.key == \"Forbidden%d\"\n}\n\n", i, i)
+	}},
+	{"key_deny", func(i int) string {
+		return fmt.Sprintf("key_deny.Forbidden%d := {\"code\": \"K%d\", \"message\": \"no\"}\n\n", i, i)
+	}},
+}
+
 // BenchmarkDecidePolicySize shows how a decision's cost grows with the policy
 // set: the bundled rules alone, then with N custom rules each refusing one
-// key, written the way compliance teams write them.
+// key, in each form of keyRuleForms.
 func BenchmarkDecidePolicySize(b *testing.B) {
 	in := guard.Input{Operation: wwe.OpSetUserData, InteractionID: "1", KeyValues: wwe.UserData{"Notes": "x"},
 		Interaction: &wwe.Interaction{InteractionID: "1", MediaType: "voice", State: wwe.StateTalking, UserData: wwe.UserData{}}}
 	in.Writes = guard.WritesFor(in.Operation, in.KeyValues, "")
-	for _, n := range []int{0, 100, 1000} {
-		dir := b.TempDir()
-		var src strings.Builder
-		src.WriteString("package wwe.userdata\n\n")
-		for i := range n {
-			fmt.Fprintf(&src, "deny contains {\"key\": w.key, \"code\": \"K%d\", \"message\": \"no\"} if {\n\tsome w in input.writes\n\tw.key == \"Forbidden%d\"\n}\n\n", i, i)
-		}
-		if err := os.WriteFile(filepath.Join(dir, "custom.rego"), []byte(src.String()), 0o644); err != nil {
-			b.Fatal(err)
-		}
-		e, err := guard.New(context.Background(), guard.Config{Bundled: policies.FS, Paths: []string{dir}, Options: benchOptions})
-		if err != nil {
-			b.Fatal(err)
-		}
-		b.Run(fmt.Sprintf("custom-rules=%d", n), func(b *testing.B) {
-			ctx := context.Background()
-			b.ReportAllocs()
-			for b.Loop() {
-				if _, err := e.Decide(ctx, in); err != nil {
-					b.Fatal(err)
+	for _, form := range keyRuleForms {
+		for _, n := range []int{0, 100, 1000} {
+			e := customRulesEngine(b, form.rule, n)
+			b.Run(fmt.Sprintf("%s/custom-rules=%d", form.name, n), func(b *testing.B) {
+				ctx := context.Background()
+				b.ReportAllocs()
+				for b.Loop() {
+					if _, err := e.Decide(ctx, in); err != nil {
+						b.Fatal(err)
+					}
 				}
-			}
-		})
+			})
+		}
 	}
+}
+
+// customRulesEngine is the bundled policies plus n rules in package
+// wwe.userdata, rule(i) each.
+func customRulesEngine(tb testing.TB, rule func(int) string, n int) *guard.Engine {
+	tb.Helper()
+	dir := tb.TempDir()
+	var src strings.Builder
+	src.WriteString("package wwe.userdata\n\n")
+	for i := range n {
+		src.WriteString(rule(i))
+	}
+	if err := os.WriteFile(filepath.Join(dir, "custom.rego"), []byte(src.String()), 0o644); err != nil {
+		tb.Fatal(err)
+	}
+	e, err := guard.New(context.Background(), guard.Config{Bundled: policies.FS, Paths: []string{dir}, Options: benchOptions})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return e
 }

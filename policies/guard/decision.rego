@@ -5,7 +5,8 @@ access_reasons := [r | some r in data.wwe.access.deny]
 
 userdata_reasons := [r | some r in data.wwe.userdata.deny]
 
-block_reasons := [r | some r in data.wwe.markdone.block; input.operation == "markdone"]
+# Blocks are gathered for markdone only, so other operations do not evaluate them.
+block_reasons := [r | input.operation == "markdone"; some r in data.wwe.markdone.block]
 
 denied_keys := sort({r.key | some r in userdata_reasons})
 

@@ -6,12 +6,20 @@ import data.wwe.config
 
 read_option := "service-client-api.user-data.read-allowed"
 
+# The option's key list, parsed once per decision rather than once per key
+# (and, being the same for every input, once per policy set by the guard).
+read_allowed := config.key_list(read_option)
+
+read_all if "*" in read_allowed
+
 read_deny contains k if {
+	not read_all
 	some k, _ in input.interaction.userData
-	not config.allows(read_option, k)
+	not k in read_allowed
 }
 
 read_deny contains w.key if {
+	not read_all
 	some w in input.writes
-	not config.allows(read_option, w.key)
+	not w.key in read_allowed
 }
