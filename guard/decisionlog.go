@@ -52,13 +52,13 @@ type LogStats struct {
 	Capacity int    // size of the buffer
 }
 
-func newDecisionLog(w io.Writer, labels map[string]string, enforcement Enforcement, log *slog.Logger) *decisionLog {
+func newDecisionLog(w io.Writer, capacity int, labels map[string]string, enforcement Enforcement, log *slog.Logger) *decisionLog {
 	all := map[string]string{"app": "wwe-guard"}
 	for k, v := range labels {
 		all[k] = v
 	}
 	l := &decisionLog{
-		entries: make(chan *logEntry, logBuffer), done: make(chan struct{}),
+		entries: make(chan *logEntry, capacity), done: make(chan struct{}),
 		out: w, w: bufio.NewWriterSize(w, 64<<10), labels: all, enforcement: enforcement, log: log,
 	}
 	go l.run()

@@ -263,6 +263,9 @@ func TestDecideConcurrently(t *testing.T) {
 	if n := strings.Count(buf.String(), "\n"); n != 400 {
 		t.Errorf("decision log has %d lines, want 400", n)
 	}
+	if s := e.LogStats(); s.Written != 400 || s.Failed != 0 || s.Pending != 0 {
+		t.Errorf("log stats %+v, want 400 written", s)
+	}
 }
 
 func BenchmarkDecide(b *testing.B) {
