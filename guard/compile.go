@@ -1,6 +1,7 @@
 package guard
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -77,12 +78,17 @@ func prepare(ctx context.Context, cfg Config) (*state, error) {
 	if err != nil {
 		return nil, &CompileError{Problems: []string{err.Error()}}
 	}
-	store := inmem.NewFromObject(data)
+	// Data kept as OPA values: evaluations read it without converting it each time.
+	store := inmem.NewFromObjectWithOpts(data, inmem.OptReturnASTValuesOnRead(true))
 	query, err := rego.New(rego.Query(Query), rego.Compiler(compiler), rego.Store(store)).PrepareForEval(ctx)
 	if err != nil {
 		return nil, &CompileError{Problems: []string{fmt.Sprintf("prepare %s: %v", Query, err)}}
 	}
-	st := &state{query: query, modules: len(modules), compiler: compiler, dryRun: codes}
+	static, err := findStaticRules(ctx, compiler, store, cmp.Or(cfg.Timeout, defaultTimeout))
+	if err != nil {
+		return nil, &CompileError{Problems: []string{err.Error()}}
+	}
+	st := &state{query: query, modules: len(modules), static: static, compiler: compiler, dryRun: codes}
 	st.origins, err = admittedOrigins(ctx, compiler, store)
 	if err != nil {
 		return nil, &CompileError{Problems: []string{err.Error()}}

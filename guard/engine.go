@@ -52,6 +52,7 @@ type state struct {
 	query    rego.PreparedEvalQuery
 	origins  Origins
 	modules  int
+	static   *staticRules
 	compiler *ast.Compiler // for explanations: rules and their annotations
 	dryRun   []string      // reason codes of the rules labelled enforcement: dryrun
 }
@@ -77,7 +78,7 @@ func New(ctx context.Context, cfg Config) (*Engine, error) {
 		e.log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
 	if cfg.DecisionLog != nil {
-		e.dlog = newDecisionLog(cfg.DecisionLog, cfg.Labels, cfg.Enforcement, !cfg.LogValues)
+		e.dlog = newDecisionLog(cfg.DecisionLog, logBuffer, cfg.Labels, cfg.Enforcement, !cfg.LogValues, e.log)
 	}
 	if err := e.Reload(ctx); err != nil {
 		return nil, err
@@ -96,6 +97,25 @@ func (e *Engine) Reload(ctx context.Context) error {
 	return nil
 }
 
+// Close writes every decision log entry still buffered and stops the
+// writer; it returns early, with an error, when ctx ends first. Decisions
+// made after Close are still logged, written one at a time. Without a
+// decision log Close does nothing.
+func (e *Engine) Close(ctx context.Context) error {
+	if e.dlog == nil {
+		return nil
+	}
+	return e.dlog.close(ctx)
+}
+
+// LogStats returns the decision log's counters; all zero without a log.
+func (e *Engine) LogStats() LogStats {
+	if e.dlog == nil {
+		return LogStats{}
+	}
+	return e.dlog.stats()
+}
+
 // Modules returns how many policy modules the current set has.
 func (e *Engine) Modules() int { return e.state.Load().modules }
 
@@ -107,30 +127,27 @@ func (e *Engine) AdmittedOrigins() Origins { return e.state.Load().origins }
 func (e *Engine) Decide(ctx context.Context, in Input) (d Decision, err error) {
 	id := newID()
 	start := time.Now()
-	m := metrics.New()
-	doc := in.document(false)
+	var evalNS int64
 	defer func() {
 		if r := recover(); r != nil {
 			err = &DecisionError{ID: id, Err: fmt.Errorf("evaluation panicked: %v", r)}
 		}
 		if e.dlog != nil {
-			e.dlog.write(id, start, &in, d, err, m)
+			e.dlog.record(id, start, &in, d, err, evalNS)
 		}
 	}()
-	val, err := ast.InterfaceToValue(doc)
+	val, err := in.value()
 	if err != nil {
 		return Decision{}, &DecisionError{ID: id, Err: fmt.Errorf("build input: %w", err)}
 	}
-	ctx, cancel := context.WithTimeout(ctx, e.cfg.Timeout)
-	defer cancel()
-	opts := []rego.EvalOption{rego.EvalParsedInput(val), rego.EvalMetrics(m)}
 	var fired *topdown.EvaluatedRuleTracker
 	if e.dlog != nil {
 		// The labels of the rules that fired go to the decision log only.
 		fired = &topdown.EvaluatedRuleTracker{}
-		opts = append(opts, rego.EvalEvaluatedRuleTracker(fired))
 	}
-	rs, err := e.state.Load().query.Eval(ctx, opts...)
+	evalStart := time.Now()
+	rs, err := e.eval(ctx, val, fired)
+	evalNS = time.Since(evalStart).Nanoseconds()
 	if err != nil {
 		return Decision{}, &DecisionError{ID: id, Err: fmt.Errorf("evaluate: %w", err)}
 	}
@@ -148,6 +165,32 @@ func (e *Engine) Decide(ctx context.Context, in Input) (d Decision, err error) {
 	d.Verdict = d.verdict(in.Operation, e.cfg.Enforcement, e.cfg.UserDataMode)
 	return d, nil
 }
+
+// eval runs the prepared query on one input, bounded by the configured
+// timeout. OPA's own metrics are not collected (the guard times the
+// evaluation itself), cancellation is a timer rather than a goroutine per
+// evaluation, and the rules that are the same in every decision come from
+// the set's static rules.
+func (e *Engine) eval(ctx context.Context, input ast.Value, fired *topdown.EvaluatedRuleTracker) (rego.ResultSet, error) {
+	cancel := topdown.NewCancel()
+	timer := time.AfterFunc(e.cfg.Timeout, cancel.Cancel)
+	defer timer.Stop()
+	if ctx.Done() != nil {
+		stop := context.AfterFunc(ctx, cancel.Cancel)
+		defer stop()
+	}
+	st := e.state.Load()
+	return st.query.Eval(ctx,
+		rego.EvalParsedInput(input),
+		rego.EvalVirtualCache(st.static.cache()),
+		rego.EvalMetrics(noMetrics),
+		rego.EvalExternalCancel(cancel),
+		rego.EvalEvaluatedRuleTracker(fired),
+	)
+}
+
+// noMetrics is shared by every evaluation: a no-op collects nothing.
+var noMetrics = metrics.NoOp()
 
 func newID() string {
 	var b [16]byte

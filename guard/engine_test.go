@@ -212,6 +212,9 @@ func TestDecisionLogMasksValues(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if err := e.Close(context.Background()); err != nil {
+		t.Fatal(err)
+	}
 	line := buf.String()
 	for _, secret := range []string{"078-05-1120", "4111111111111111", "secret-old-value"} {
 		if strings.Contains(line, secret) {
@@ -259,8 +262,14 @@ func TestDecideConcurrently(t *testing.T) {
 		})
 	}
 	wg.Wait()
+	if err := e.Close(context.Background()); err != nil {
+		t.Fatal(err)
+	}
 	if n := strings.Count(buf.String(), "\n"); n != 400 {
 		t.Errorf("decision log has %d lines, want 400", n)
+	}
+	if s := e.LogStats(); s.Written != 400 || s.Failed != 0 || s.Pending != 0 {
+		t.Errorf("log stats %+v, want 400 written", s)
 	}
 }
 

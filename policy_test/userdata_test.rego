@@ -33,3 +33,9 @@ test_read_deny_hides_keys_not_allowed if {
 test_read_deny_none_by_default if {
 	count(userdata.read_deny) == 0 with input as {"interaction": {"userData": {"Secret": "y"}}} with data.wwe.options as {}
 }
+
+test_key_deny_refuses_listed_keys if {
+	d := userdata.deny with input as {"writes": [{"op": "set", "key": "SSN", "value": "1"}, {"op": "delete", "key": "Notes"}]}
+		with data.wwe.userdata.key_deny as {"SSN": {"code": "NO_SSN", "message": "no"}}
+	d == {{"key": "SSN", "code": "NO_SSN", "message": "no"}}
+}

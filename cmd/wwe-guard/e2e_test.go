@@ -3,12 +3,14 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -269,7 +271,7 @@ func TestE2EModes(t *testing.T) {
 		base := startGuard(t, "--config", cfg)
 		send(t, http.MethodPatch, base+"/v1/interactions/1/user-data", `{"SSN":"078-05-1120"}`).expect(t, http.StatusOK, "")
 		send(t, http.MethodPost, base+"/v1/interactions/1/markdone", "").expect(t, http.StatusOK, "")
-		log := readFile(t, filepath.Join(filepath.Dir(cfg), "decisions.jsonl"))
+		log := readLogUntil(t, filepath.Join(filepath.Dir(cfg), "decisions.jsonl"), `"USER_DATA_WRITE_NOT_ALLOWED"`, `"MARKDONE_BLOCKED"`)
 		if !strings.Contains(log, `"USER_DATA_WRITE_NOT_ALLOWED"`) || !strings.Contains(log, `"MARKDONE_BLOCKED"`) {
 			t.Errorf("decision log does not record the refusals enforcement would make:\n%s", log)
 		}
@@ -380,6 +382,28 @@ func readFile(t *testing.T, path string) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// readLogUntil reads the decision log at path once it holds every want, or
+// after five seconds: entries are written off the request path, shortly
+// after the answer.
+func readLogUntil(t *testing.T, path string, want ...string) string {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		b, err := os.ReadFile(path)
+		if err != nil && !errors.Is(err, os.ErrNotExist) {
+			t.Fatal(err)
+		}
+		log, all := string(b), true
+		for _, w := range want {
+			all = all && strings.Contains(log, w)
+		}
+		if all || time.Now().After(deadline) {
+			return log
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 }
 
 func mustJSON(t *testing.T, v any) string {

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"github.com/wwe-guard/wwe-guard/api"
 	"github.com/wwe-guard/wwe-guard/api/service"
@@ -73,8 +74,18 @@ func serveCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		printDemo(stderr, addr)
 	}
 	go reloadOnHangup(ctx, engine, log)
-	return <-done
+	err = <-done
+	// The server has stopped: write every decision log entry still buffered.
+	flushCtx, cancelFlush := context.WithTimeout(context.WithoutCancel(ctx), logFlushTimeout)
+	defer cancelFlush()
+	if ferr := engine.Close(flushCtx); ferr != nil {
+		log.Error("decision log", "err", ferr)
+	}
+	return err
 }
+
+// logFlushTimeout bounds how long shutdown waits for the decision log.
+const logFlushTimeout = 10 * time.Second
 
 func newService(cfg config) (api.Service, error) {
 	if cfg.Upstream.Kind == "http" {

@@ -6,6 +6,10 @@ import data.wwe.config
 
 origins_option := "service-client-api.accepted-web-content-origins"
 
+# origins_set holds when the option is configured; without it there is no
+# origin filtering.
+origins_set if config.is_set(origins_option)
+
 # entries is the parsed option: [{"origin": o, "patterns": [...] or null}].
 entries := [entry |
 	some raw in regex.find_n(`[^,(]+(\([^)]*\))?`, config.option(origins_option), -1)
@@ -72,7 +76,7 @@ deny contains {
 	"code": "ORIGIN_NOT_ACCEPTED",
 	"message": sprintf("origin %q is not in %s", [shown_origin, origins_option]),
 } if {
-	config.is_set(origins_option)
+	origins_set
 	not listed
 }
 
@@ -88,7 +92,7 @@ deny contains {
 	"code": "REQUEST_NOT_ACCEPTED",
 	"message": sprintf("origin %q may not call %s", [shown_origin, input.request]),
 } if {
-	config.is_set(origins_option)
+	origins_set
 	listed
 	not admitted
 }
@@ -99,7 +103,7 @@ default admitted_origins := {"any": true, "origins": []}
 admitted_origins := {
 	"any": some_entry_any,
 	"origins": sort({e.origin | some e in entries; e.origin != "*"}),
-} if config.is_set(origins_option)
+} if origins_set
 
 some_entry_any if {
 	some e in entries

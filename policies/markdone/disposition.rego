@@ -6,6 +6,10 @@ import data.wwe.config
 
 disposition_key := config.option("interaction.disposition.key-name")
 
+# The option read once per decision (and, being the same for every input,
+# computed once per policy set by the guard).
+disposition_mandatory if config.enabled("interaction.disposition.is-mandatory")
+
 # METADATA
 # title: Disposition required before markdone
 # description: |
@@ -18,7 +22,7 @@ block contains {
 	"code": "DISPOSITION_REQUIRED",
 	"message": sprintf("A disposition (%s) is required before this interaction can be marked done", [disposition_key]),
 } if {
-	config.enabled("interaction.disposition.is-mandatory")
+	disposition_mandatory
 	input.interaction.isMainCaseInteraction == true
 	not has_disposition
 }
