@@ -88,7 +88,7 @@ func prepare(ctx context.Context, cfg Config) (*state, error) {
 	if err != nil {
 		return nil, &CompileError{Problems: []string{err.Error()}}
 	}
-	st := &state{query: query, modules: len(modules), static: static, compiler: compiler, dryRun: codes}
+	st := &state{query: query, modules: len(modules), static: static, compiler: compiler, labels: labelsByCode(modules)}
 	st.origins, err = admittedOrigins(ctx, compiler, store)
 	if err != nil {
 		return nil, &CompileError{Problems: []string{err.Error()}}

@@ -19,7 +19,7 @@ type Decision struct {
 	WarningMessages []string
 	ReadDeny        []string
 	DryRunReasons   []wwe.Reason     // what rules rolled out in observe-only mode would have refused
-	RuleLabels      []map[string]any // METADATA labels of the rules that fired (decision log on only)
+	RuleLabels      []map[string]any // METADATA labels of the rules that gave the reasons (decision log on only)
 	Verdict         Verdict
 }
 

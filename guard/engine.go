@@ -54,7 +54,7 @@ type state struct {
 	modules  int
 	static   *staticRules
 	compiler *ast.Compiler // for explanations: rules and their annotations
-	dryRun   []string      // reason codes of the rules labelled enforcement: dryrun
+	labels   ruleLabels    // METADATA labels of the extension rules, by reason code
 }
 
 var _ interface {
@@ -140,13 +140,9 @@ func (e *Engine) Decide(ctx context.Context, in Input) (d Decision, err error) {
 	if err != nil {
 		return Decision{}, &DecisionError{ID: id, Err: fmt.Errorf("build input: %w", err)}
 	}
-	var fired *topdown.EvaluatedRuleTracker
-	if e.dlog != nil {
-		// The labels of the rules that fired go to the decision log only.
-		fired = &topdown.EvaluatedRuleTracker{}
-	}
+	st := e.state.Load()
 	evalStart := time.Now()
-	rs, err := e.eval(ctx, val, fired)
+	rs, err := e.eval(ctx, st, val)
 	evalNS = time.Since(evalStart).Nanoseconds()
 	if err != nil {
 		return Decision{}, &DecisionError{ID: id, Err: fmt.Errorf("evaluate: %w", err)}
@@ -159,8 +155,8 @@ func (e *Engine) Decide(ctx context.Context, in Input) (d Decision, err error) {
 		return Decision{}, &DecisionError{ID: id, Err: err}
 	}
 	d.ID = id
-	if fired != nil {
-		d.RuleLabels = fired.Labels
+	if e.dlog != nil {
+		d.RuleLabels = st.labels.of(d.Reasons, d.DryRunReasons)
 	}
 	d.Verdict = d.verdict(in.Operation, e.cfg.Enforcement, e.cfg.UserDataMode)
 	return d, nil
@@ -171,7 +167,7 @@ func (e *Engine) Decide(ctx context.Context, in Input) (d Decision, err error) {
 // evaluation itself), cancellation is a timer rather than a goroutine per
 // evaluation, and the rules that are the same in every decision come from
 // the set's static rules.
-func (e *Engine) eval(ctx context.Context, input ast.Value, fired *topdown.EvaluatedRuleTracker) (rego.ResultSet, error) {
+func (e *Engine) eval(ctx context.Context, st *state, input ast.Value) (rego.ResultSet, error) {
 	cancel := topdown.NewCancel()
 	timer := time.AfterFunc(e.cfg.Timeout, cancel.Cancel)
 	defer timer.Stop()
@@ -179,13 +175,11 @@ func (e *Engine) eval(ctx context.Context, input ast.Value, fired *topdown.Evalu
 		stop := context.AfterFunc(ctx, cancel.Cancel)
 		defer stop()
 	}
-	st := e.state.Load()
 	return st.query.Eval(ctx,
 		rego.EvalParsedInput(input),
 		rego.EvalVirtualCache(st.static.cache()),
 		rego.EvalMetrics(noMetrics),
 		rego.EvalExternalCancel(cancel),
-		rego.EvalEvaluatedRuleTracker(fired),
 	)
 }
 
