@@ -20,25 +20,37 @@ const decisionPath = "wwe/guard/decision"
 // (backpressure) rather than losing its entry; every such wait is counted.
 const logBuffer = 4096
 
+// logInterval is how often the writer takes the waiting entries. Decisions
+// append their encoded line to a batch under a mutex and never wake the
+// writer (a wake-up per entry cost more than encoding it); the writer wakes
+// on its own, or at once when the batch is full or the log closes.
+const logInterval = 20 * time.Millisecond
+
 // warnEvery spaces the warnings about waits and write failures.
 const warnEvery = 10 * time.Second
 
 // decisionLog writes one JSON line per decision in OPA's decision-log shape,
-// user-data values masked. Decisions hand their entry to a buffered channel;
-// one goroutine encodes and writes, flushing whenever the buffer runs dry.
+// user-data values masked unless configured otherwise. Decisions encode
+// their line and append it to the waiting batch; one goroutine writes the
+// batch every logInterval.
 type decisionLog struct {
-	entries     chan *logEntry
-	done        chan struct{}
 	out         io.Writer
 	w           *bufio.Writer
 	labels      map[string]string
+	labelsJSON  []byte // labels, encoded once
 	enforcement Enforcement
 	mask        bool // user-data values "***" (decisionLog.values: mask)
 	log         *slog.Logger
 
-	mu     sync.RWMutex // held for reading while sending; Close takes it to close entries
-	closed bool
-	late   sync.Mutex // serialises the writes of entries recorded after Close
+	mu       sync.Mutex
+	batch    []byte     // encoded lines waiting for the writer
+	queued   int        // entries in batch
+	capacity int        // most entries that may wait
+	room     *sync.Cond // broadcast when the writer takes the batch
+	kick     chan struct{}
+	closed   bool
+	done     chan struct{}
+	late     sync.Mutex // serialises the writes of entries recorded after close
 
 	written, waits, failed atomic.Uint64
 	lastWarn               atomic.Int64 // unix nanoseconds of the last warning
@@ -59,61 +71,87 @@ func newDecisionLog(w io.Writer, capacity int, labels map[string]string, enforce
 		all[k] = v
 	}
 	l := &decisionLog{
-		entries: make(chan *logEntry, capacity), done: make(chan struct{}),
 		out: w, w: bufio.NewWriterSize(w, 64<<10), labels: all, enforcement: enforcement, mask: mask, log: log,
+		capacity: capacity, kick: make(chan struct{}, 1), done: make(chan struct{}),
 	}
+	l.room = sync.NewCond(&l.mu)
+	l.labelsJSON, _ = json.Marshal(all)
 	go l.run()
 	return l
 }
 
-// record queues the entry of one decision; it blocks only while the buffer
-// is full. After close the entry is written before record returns.
+// record encodes the entry of one decision and queues it; it blocks only
+// while the buffer is full. After close the entry is written before record
+// returns.
 func (l *decisionLog) record(id string, start time.Time, in *Input, d Decision, err error, evalNS int64) {
-	entry := newLogEntry(l, id, start, in, d, err, evalNS)
-	l.mu.RLock()
+	line := linePool.Get().(*[]byte)
+	*line = l.encodeEntry((*line)[:0], id, start, in, d, err, evalNS)
+	defer linePool.Put(line)
+	l.mu.Lock()
+	if l.queued >= l.capacity && !l.closed {
+		l.waits.Add(1)
+		l.nudge()
+		for l.queued >= l.capacity && !l.closed {
+			l.room.Wait()
+		}
+		l.mu.Unlock()
+		l.warn("decision log buffer full; decisions wait for the writer")
+		l.mu.Lock()
+	}
 	if l.closed {
-		l.mu.RUnlock()
+		l.mu.Unlock()
 		<-l.done // the writer is finished with the output
 		l.late.Lock()
-		l.write(entry)
-		l.flush()
+		_, _ = l.w.Write(*line)
+		l.flushCounting(1)
 		l.late.Unlock()
 		return
 	}
-	select {
-	case l.entries <- entry:
-	default:
-		l.waits.Add(1)
-		l.warn("decision log buffer full; decisions wait for the writer")
-		l.entries <- entry
-	}
-	l.mu.RUnlock()
+	l.batch = append(l.batch, *line...)
+	l.queued++
+	l.mu.Unlock()
 }
 
-// run is the writer: it encodes entries in arrival order and flushes when
-// no more are waiting, so a burst costs one write to the output.
+// nudge wakes the writer now; the caller holds l.mu.
+func (l *decisionLog) nudge() {
+	select {
+	case l.kick <- struct{}{}:
+	default:
+	}
+}
+
+// linePool recycles the buffers decisions encode their line into.
+var linePool = sync.Pool{New: func() any { b := make([]byte, 0, 2048); return &b }}
+
+// run is the writer: every logInterval (or when nudged) it takes the
+// waiting batch, writes it in arrival order and flushes once.
 func (l *decisionLog) run() {
 	defer close(l.done)
-	pending := uint64(0)
-	for entry := range l.entries {
-		l.write(entry)
-		pending++
-		if len(l.entries) == 0 {
-			l.flushCounting(pending)
-			pending = 0
+	tick := time.NewTicker(logInterval)
+	defer tick.Stop()
+	var spare []byte
+	for {
+		select {
+		case <-tick.C:
+		case <-l.kick:
+		}
+		l.mu.Lock()
+		batch, n, closed := l.batch, l.queued, l.closed
+		l.batch, l.queued = spare[:0], 0
+		l.room.Broadcast()
+		l.mu.Unlock()
+		if n > 0 {
+			_, _ = l.w.Write(batch)
+			l.flushCounting(uint64(n))
+		}
+		spare = batch
+		if cap(spare) > 4<<20 { // do not keep a rare huge batch alive
+			spare = nil
+		}
+		if closed {
+			return
 		}
 	}
-	l.flushCounting(pending)
-}
-
-func (l *decisionLog) write(entry *logEntry) {
-	line, err := json.Marshal(entry)
-	if err != nil {
-		l.failed.Add(1)
-		l.warn("decision log entry could not be encoded", "err", err)
-		return
-	}
-	_, _ = l.w.Write(append(line, '\n'))
 }
 
 // flushCounting flushes n buffered entries, counting them written or lost.
@@ -130,8 +168,6 @@ func (l *decisionLog) flushCounting(n uint64) {
 	l.written.Add(n)
 }
 
-func (l *decisionLog) flush() { l.flushCounting(1) }
-
 // warn logs msg with the counters, at most once per warnEvery.
 func (l *decisionLog) warn(msg string, args ...any) {
 	now := time.Now().UnixNano()
@@ -144,9 +180,12 @@ func (l *decisionLog) warn(msg string, args ...any) {
 }
 
 func (l *decisionLog) stats() LogStats {
+	l.mu.Lock()
+	pending := l.queued
+	l.mu.Unlock()
 	return LogStats{
 		Written: l.written.Load(), Waits: l.waits.Load(), Failed: l.failed.Load(),
-		Pending: len(l.entries), Capacity: cap(l.entries),
+		Pending: pending, Capacity: l.capacity,
 	}
 }
 
@@ -154,15 +193,14 @@ func (l *decisionLog) stats() LogStats {
 // written every buffered one, or until ctx ends.
 func (l *decisionLog) close(ctx context.Context) error {
 	l.mu.Lock()
-	if !l.closed {
-		l.closed = true
-		close(l.entries)
-	}
+	l.closed = true
+	l.nudge()
+	l.room.Broadcast()
 	l.mu.Unlock()
 	select {
 	case <-l.done:
 	case <-ctx.Done():
-		return fmt.Errorf("flush decision log: %d entries not written: %w", len(l.entries), ctx.Err())
+		return fmt.Errorf("flush decision log: %d entries not written: %w", l.stats().Pending, ctx.Err())
 	}
 	s := l.stats()
 	l.log.Info("decision log flushed", "written", s.Written, "waits", s.Waits, "failed", s.Failed)
