@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -67,6 +69,9 @@ func (s *Server) bindREST(c echo.Context, op wwe.Operation) (*call, error) {
 	cl := &call{op: op, caller: caller(c.Request())}
 	v := &validator{lim: s.limits}
 	var err error
+	if cl.ifMatch, err = ifMatch(c.Request()); err != nil {
+		return nil, err
+	}
 	if op != wwe.OpGetInteractions && op != wwe.OpSelectCaseByCaseID {
 		if cl.interactionID, err = s.param(c, v, "id", "interactionId"); err != nil {
 			return nil, err
@@ -142,4 +147,19 @@ func (s *Server) bindObject(c echo.Context, v *validator, fields map[string]func
 		}
 	}
 	return nil
+}
+
+// ifMatch reads the If-Match header: one entity tag, a revision of the
+// interaction ("7", W/"7" or 7). Absent, or "*": 0, no condition.
+func ifMatch(r *http.Request) (int64, error) {
+	raw := strings.TrimSpace(r.Header.Get("If-Match"))
+	if raw == "" || raw == "*" {
+		return 0, nil
+	}
+	tag := strings.Trim(strings.TrimPrefix(raw, "W/"), `"`)
+	v, err := strconv.ParseInt(tag, 10, 64)
+	if err != nil || v <= 0 {
+		return 0, invalid("If-Match must be the interaction's version, e.g. \"7\"")
+	}
+	return v, nil
 }

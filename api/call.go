@@ -18,6 +18,7 @@ type call struct {
 	target         any
 	extensions     wwe.UserData
 	caller         guard.Caller
+	ifMatch        int64 // the client's If-Match: the revision its write applies to (0: any)
 }
 
 // input builds the policy input for c against the interaction as the
@@ -44,8 +45,9 @@ func (c *call) input(it *wwe.Interaction) guard.Input {
 	return in
 }
 
-// command is the write that c forwards to the service.
-func (c *call) command() wwe.Command {
+// command is the write that c forwards to the service, conditioned on the
+// revision of the interaction the decision was made on.
+func (c *call) command(version int64) wwe.Command {
 	cmd := wwe.Command{
 		Op:            c.op,
 		InteractionID: c.interactionID,
@@ -55,6 +57,7 @@ func (c *call) command() wwe.Command {
 		Target:        c.target,
 		Extensions:    c.extensions,
 		Origin:        c.caller.Origin,
+		IfVersion:     version,
 	}
 	if c.warningMessage != nil {
 		cmd.WarningMessage = *c.warningMessage

@@ -23,6 +23,7 @@ var statuses = map[wwe.Code]int{
 	wwe.CodeMarkdoneBlocked:         http.StatusConflict,
 	wwe.CodeInteractionNotLive:      http.StatusConflict,
 	wwe.CodeInvalidState:            http.StatusConflict,
+	wwe.CodeInteractionChanged:      http.StatusConflict,
 	wwe.CodeRequestTooLarge:         http.StatusRequestEntityTooLarge,
 	wwe.CodeUnsupportedMediaType:    http.StatusUnsupportedMediaType,
 	wwe.CodeRateLimited:             http.StatusTooManyRequests,

@@ -19,9 +19,12 @@ const (
 )
 
 // process runs a bound call through the pipeline: rate limit, look up the
-// interaction, decide, then forward the validated call or refuse it.
+// interaction, decide, then forward the validated call or refuse it. A write
+// is forwarded on the condition that the interaction is still the revision
+// the decision saw; when the service says it has moved on, the call is
+// decided again on a fresh read (up to maxAttempts times), so no write lands
+// on data its decision did not see.
 func (s *Server) process(c echo.Context, cl *call, rp replier) error {
-	ctx := c.Request().Context()
 	d := s.currentDecider()
 	if d == nil {
 		return s.fail(c, rp, wwe.Errorf(wwe.CodeNotReady, "policies are not loaded yet"))
@@ -29,13 +32,40 @@ func (s *Server) process(c echo.Context, cl *call, rp replier) error {
 	if err := s.rate.allow(cl.caller.Origin, cl.op); err != nil {
 		return s.fail(c, rp, err)
 	}
+	for attempt := 1; ; attempt++ {
+		result, status, err := s.attempt(c, d, cl, attempt > 1)
+		if wwe.ErrorCode(err) == wwe.CodeInteractionChanged && cl.ifMatch == 0 && attempt < maxAttempts {
+			continue
+		}
+		if err != nil {
+			return s.fail(c, rp, err)
+		}
+		return rp.result(c, status, result)
+	}
+}
+
+// maxAttempts bounds how often a write is decided again because the
+// interaction changed under it.
+const maxAttempts = 3
+
+// writeReader is a Service that can answer the interaction a write is
+// decided on from what it has already seen, because it forwards the write
+// on the condition that the interaction is still that revision.
+type writeReader interface {
+	InteractionForWrite(ctx context.Context, id string) (*wwe.Interaction, error)
+}
+
+// attempt is one look-up, decision and forward of cl; fresh reads the
+// interaction from the service even where a remembered revision would do.
+func (s *Server) attempt(c echo.Context, d Decider, cl *call, fresh bool) (any, int, error) {
+	ctx := c.Request().Context()
 	var it *wwe.Interaction
 	notFound := false
 	if cl.interactionID != "" {
 		var err error
-		if it, err = s.svc.Interaction(ctx, cl.interactionID); err != nil {
+		if it, err = s.lookup(ctx, cl, fresh); err != nil {
 			if wwe.ErrorCode(err) != wwe.CodeInteractionNotFound {
-				return s.fail(c, rp, err)
+				return nil, 0, err
 			}
 			// Decide without it first, so an unknown id reveals nothing to
 			// a caller the policies refuse.
@@ -44,7 +74,7 @@ func (s *Server) process(c echo.Context, cl *call, rp replier) error {
 	}
 	dec, err := s.decide(ctx, d, cl.input(it))
 	if err != nil {
-		return s.fail(c, rp, err)
+		return nil, 0, err
 	}
 	c.Response().Header().Set(headerDecisionID, dec.ID)
 	switch dec.Verdict.Action {
@@ -55,23 +85,36 @@ func (s *Server) process(c echo.Context, cl *call, rp replier) error {
 				WarningMessages: dec.Verdict.Err.WarningMessages,
 			}))
 		}
-		return s.fail(c, rp, dec.Verdict.Err)
+		return nil, 0, dec.Verdict.Err
 	case guard.ForwardCut:
 		cl.keyValues = cl.keyValues.Without(dec.DeniedKeys)
 		keys, _ := json.Marshal(dec.DeniedKeys)
 		c.Response().Header().Set(headerDeniedKeys, string(keys))
 	}
 	if notFound {
-		return s.fail(c, rp, wwe.Errorf(wwe.CodeInteractionNotFound, "interaction %q not found", cl.interactionID))
+		return nil, 0, wwe.Errorf(wwe.CodeInteractionNotFound, "interaction %q not found", cl.interactionID)
+	}
+	if cl.ifMatch > 0 && it != nil && it.Version != cl.ifMatch && cl.op.Writes() {
+		return nil, 0, wwe.Errorf(wwe.CodeInteractionChanged, "interaction %q is at version %d, not %d", cl.interactionID, it.Version, cl.ifMatch)
 	}
 	result, status, err := s.forward(ctx, d, cl, it)
 	if err != nil {
-		return s.fail(c, rp, err)
+		return nil, 0, err
 	}
 	if it, ok := result.(*wwe.Interaction); ok && it != nil {
 		result = readable(it, dec)
 	}
-	return rp.result(c, status, result)
+	return result, status, nil
+}
+
+// lookup reads the interaction cl is decided on. A write may be decided on
+// the service's remembered revision (it is forwarded on that condition);
+// reads, retries and writes with the client's own If-Match read afresh.
+func (s *Server) lookup(ctx context.Context, cl *call, fresh bool) (*wwe.Interaction, error) {
+	if wr, ok := s.svc.(writeReader); ok && cl.op.Writes() && !fresh && cl.ifMatch == 0 {
+		return wr.InteractionForWrite(ctx, cl.interactionID)
+	}
+	return s.svc.Interaction(ctx, cl.interactionID)
 }
 
 // decide asks d and turns a failure into POLICY_ERROR: the guard cannot
@@ -110,7 +153,11 @@ func (s *Server) forward(ctx context.Context, d Decider, cl *call, it *wwe.Inter
 			return it, http.StatusOK, nil // strip mode dropped every key
 		}
 	}
-	updated, err := s.svc.Do(ctx, cl.command())
+	var version int64
+	if it != nil {
+		version = it.Version
+	}
+	updated, err := s.svc.Do(ctx, cl.command(version))
 	if err != nil {
 		return nil, 0, err
 	}

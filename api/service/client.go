@@ -25,6 +25,7 @@ type Client struct {
 	base    *url.URL
 	timeout time.Duration
 	http    *http.Client
+	seen    revisions // the last revision of each interaction seen, for InteractionForWrite
 }
 
 // NewClient returns a client for the service at baseURL; timeout bounds each
@@ -50,13 +51,14 @@ func NewClient(baseURL string, timeout time.Duration) (*Client, error) {
 // Interactions lists every interaction.
 func (c *Client) Interactions(ctx context.Context) ([]*wwe.Interaction, error) {
 	var list []*wwe.Interaction
-	if err := c.call(ctx, http.MethodGet, "", nil, &list, "interactions"); err != nil {
+	if err := c.call(ctx, http.MethodGet, headers{}, nil, &list, "interactions"); err != nil {
 		return nil, err
 	}
 	for _, it := range list {
 		if err := normalizeInteraction(it); err != nil {
 			return nil, err
 		}
+		c.seen.remember(it)
 	}
 	return list, nil
 }
@@ -64,10 +66,29 @@ func (c *Client) Interactions(ctx context.Context) ([]*wwe.Interaction, error) {
 // Interaction returns one interaction.
 func (c *Client) Interaction(ctx context.Context, id string) (*wwe.Interaction, error) {
 	var it *wwe.Interaction
-	if err := c.call(ctx, http.MethodGet, "", nil, &it, "interactions", id); err != nil {
+	if err := c.call(ctx, http.MethodGet, headers{}, nil, &it, "interactions", id); err != nil {
+		c.seen.forget(id)
 		return nil, err
 	}
-	return it, normalizeInteraction(it)
+	if err := normalizeInteraction(it); err != nil {
+		return nil, err
+	}
+	c.seen.remember(it)
+	return it, nil
+}
+
+// InteractionForWrite returns the interaction a write is to be decided on:
+// the last revision this client saw, without a round trip, when the service
+// reports revisions; else it reads it. The write is then forwarded with
+// IfVersion set to that revision, so the service refuses it with
+// INTERACTION_CHANGED if the interaction moved on in between, and the guard
+// decides again on a fresh read. A stale revision costs a retry, never a
+// decision on data the write does not apply to.
+func (c *Client) InteractionForWrite(ctx context.Context, id string) (*wwe.Interaction, error) {
+	if it := c.seen.get(id); it != nil {
+		return it, nil
+	}
+	return c.Interaction(ctx, id)
 }
 
 // Do forwards one write to its REST route.
@@ -104,10 +125,15 @@ func (c *Client) Do(ctx context.Context, cmd wwe.Command) (*wwe.Interaction, err
 		return nil, wwe.Errorf(wwe.CodeInvalidRequest, "unsupported operation %s", cmd.Op)
 	}
 	var it *wwe.Interaction
-	if err := c.call(ctx, method, cmd.Origin, body, &it, path...); err != nil {
+	if err := c.call(ctx, method, headers{origin: cmd.Origin, ifVersion: cmd.IfVersion}, body, &it, path...); err != nil {
+		c.seen.forget(id)
 		return nil, err
 	}
-	return it, normalizeInteraction(it)
+	if err := normalizeInteraction(it); err != nil {
+		return nil, err
+	}
+	c.seen.remember(it)
+	return it, nil
 }
 
 // routeName is the REST path segment of op.
@@ -127,11 +153,17 @@ func routeName(op wwe.Operation) string {
 
 // Ready asks the service's /health.
 func (c *Client) Ready(ctx context.Context) error {
-	return c.call(ctx, http.MethodGet, "", nil, nil, "..", "health")
+	return c.call(ctx, http.MethodGet, headers{}, nil, nil, "..", "health")
+}
+
+// headers are the request headers a call may carry.
+type headers struct {
+	origin    string // Origin: the caller, owner of markdone blocks
+	ifVersion int64  // If-Match: the revision a write applies to
 }
 
 // call makes one request and decodes a 2xx answer into out.
-func (c *Client) call(ctx context.Context, method, origin string, body, out any, segments ...string) error {
+func (c *Client) call(ctx context.Context, method string, h headers, body, out any, segments ...string) error {
 	ctx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
 	var r io.Reader
@@ -149,8 +181,11 @@ func (c *Client) call(ctx context.Context, method, origin string, body, out any,
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
-	if origin != "" {
-		req.Header.Set("Origin", origin)
+	if h.origin != "" {
+		req.Header.Set("Origin", h.origin)
+	}
+	if h.ifVersion > 0 {
+		req.Header.Set("If-Match", formatETag(h.ifVersion))
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {

@@ -27,6 +27,9 @@ func NewMemory(seed []*wwe.Interaction) *Memory {
 	m := &Memory{byID: map[string]*wwe.Interaction{}, events: fanout.New()}
 	for _, it := range seed {
 		c := it.Clone()
+		if c.Version == 0 {
+			c.Version = 1
+		}
 		m.byID[c.InteractionID] = c
 		m.order = append(m.order, c.InteractionID)
 		if n, err := strconv.Atoi(c.InteractionID); err == nil && n >= m.nextID {
@@ -88,6 +91,9 @@ func (m *Memory) Do(_ context.Context, cmd wwe.Command) (*wwe.Interaction, error
 	it, err := m.get(cmd.InteractionID)
 	if err != nil {
 		return nil, err
+	}
+	if cmd.IfVersion > 0 && it.Version != cmd.IfVersion {
+		return nil, wwe.Errorf(wwe.CodeInteractionChanged, "interaction %q changed: version %d, not %d", it.InteractionID, it.Version, cmd.IfVersion)
 	}
 	result, err := m.apply(it, cmd)
 	if err != nil {
@@ -260,6 +266,8 @@ func (m *Memory) selectCase(caseID string) error {
 	return nil
 }
 
+// changed gives it a new revision and tells subscribers.
 func (m *Memory) changed(eventType string, it *wwe.Interaction) {
+	it.Version++
 	m.events.Publish(wwe.NewEvent(wwe.EventInteraction, wwe.EventData{EventType: eventType, InteractionID: it.InteractionID, Interaction: it.Clone()}))
 }

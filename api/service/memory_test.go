@@ -215,3 +215,38 @@ func mustWrite(t *testing.T, path, content string) {
 		t.Fatal(err)
 	}
 }
+
+// TestMemoryVersions: every change gives the interaction a new revision; a
+// no-op does not; a write conditioned on an old revision is refused with
+// INTERACTION_CHANGED and changes nothing.
+func TestMemoryVersions(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	m := NewMemory([]*wwe.Interaction{{InteractionID: "1", MediaType: "voice", State: wwe.StateTalking}})
+	version := func() int64 {
+		it, err := m.Interaction(ctx, "1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return it.Version
+	}
+	if v := version(); v != 1 {
+		t.Fatalf("seeded version = %d, want 1", v)
+	}
+	if _, err := m.Do(ctx, wwe.Command{Op: wwe.OpSetUserData, InteractionID: "1", KeyValues: wwe.UserData{"A": "1"}, IfVersion: 1}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.Do(ctx, wwe.Command{Op: wwe.OpDeleteUserData, InteractionID: "1", Key: "Missing"}); err != nil {
+		t.Fatal(err)
+	}
+	if v := version(); v != 2 {
+		t.Fatalf("version after one change and one no-op = %d, want 2", v)
+	}
+	_, err := m.Do(ctx, wwe.Command{Op: wwe.OpSetUserData, InteractionID: "1", KeyValues: wwe.UserData{"A": "stale"}, IfVersion: 1})
+	if wwe.ErrorCode(err) != wwe.CodeInteractionChanged {
+		t.Fatalf("write to a stale revision: %v", err)
+	}
+	if it, _ := m.Interaction(ctx, "1"); it.UserData["A"] != "1" || it.Version != 2 {
+		t.Errorf("a refused write changed the interaction: %+v", it)
+	}
+}

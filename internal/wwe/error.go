@@ -19,6 +19,7 @@ const (
 	CodeMarkdoneBlocked         Code = "MARKDONE_BLOCKED"
 	CodeInteractionNotLive      Code = "INTERACTION_NOT_LIVE"
 	CodeInvalidState            Code = "INVALID_STATE"
+	CodeInteractionChanged      Code = "INTERACTION_CHANGED"
 	CodeRequestTooLarge         Code = "REQUEST_TOO_LARGE"
 	CodeUnsupportedMediaType    Code = "UNSUPPORTED_MEDIA_TYPE"
 	CodeRateLimited             Code = "RATE_LIMITED"

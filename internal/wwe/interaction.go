@@ -64,6 +64,11 @@ type Interaction struct {
 	IsDone                bool            `json:"isDone"`
 	UserData              UserData        `json:"userData"`
 	MarkdoneBlocks        []MarkdoneBlock `json:"markdoneBlocks"`
+	// Version is the revision the service gives the interaction; it grows
+	// with every change. A write conditioned on it (Command.IfVersion, the
+	// If-Match header) is refused with INTERACTION_CHANGED once the
+	// interaction has moved on. 0: the service does not report revisions.
+	Version int64 `json:"version,omitempty"`
 }
 
 // Live reports whether the interaction is still in progress: setUserData and
