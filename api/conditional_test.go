@@ -155,3 +155,25 @@ func get(t *testing.T, url string) (int, map[string]any) {
 	_ = json.NewDecoder(resp.Body).Decode(&out)
 	return resp.StatusCode, out
 }
+
+// TestConcurrentWritesDoNotConflict: the guard's own writes to one
+// interaction go one at a time, so none is refused for a revision another
+// of them moved on; every one lands.
+func TestConcurrentWritesDoNotConflict(t *testing.T) {
+	t.Parallel()
+	g, svc, _ := sidecar(t)
+	var wg sync.WaitGroup
+	for w := range 16 {
+		wg.Go(func() {
+			for i := range 10 {
+				if code, body := patch(t, g, `{"Notes":"w`+string(rune('a'+w))+string(rune('0'+i))+`"}`); code != http.StatusOK {
+					t.Errorf("concurrent write: %d %v", code, body)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if _, it := get(t, svc); it["version"] != float64(1+160) {
+		t.Errorf("version after 160 writes = %v, want 161", it["version"])
+	}
+}

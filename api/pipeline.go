@@ -32,6 +32,13 @@ func (s *Server) process(c echo.Context, cl *call, rp replier) error {
 	if err := s.rate.allow(cl.caller.Origin, cl.op); err != nil {
 		return s.fail(c, rp, err)
 	}
+	if cl.op.Writes() && cl.interactionID != "" {
+		// The guard's own writes to one interaction go one at a time, so
+		// they never refuse each other's revision; only a change made
+		// elsewhere makes a write decide again.
+		unlock := s.writes.lock(cl.interactionID)
+		defer unlock()
+	}
 	for attempt := 1; ; attempt++ {
 		result, status, err := s.attempt(c, d, cl, attempt > 1)
 		if wwe.ErrorCode(err) == wwe.CodeInteractionChanged && cl.ifMatch == 0 && attempt < maxAttempts {

@@ -66,6 +66,7 @@ type Server struct {
 	rate    *RateLimits
 	log     *slog.Logger
 	hub     *fanout.Broadcaster
+	writes  writeLocks // one writer at a time per interaction
 }
 
 type deciderBox struct{ Decider }
