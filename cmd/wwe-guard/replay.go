@@ -63,7 +63,7 @@ func replayCommand(ctx context.Context, args []string, stdout, stderr io.Writer)
 		printReplay(stdout, rep, *budget, allowed)
 	}
 	if rep.Changed > allowed {
-		return fmt.Errorf("replay: %d decisions change, over the budget of %s (%d)", rep.Changed, *budget, allowed)
+		return fmt.Errorf("replay: %d decision(s) change, over the budget of %s (%d)", rep.Changed, *budget, allowed)
 	}
 	return nil
 }

@@ -102,7 +102,7 @@ func TestReplay(t *testing.T) {
 
 	out.Reset()
 	err := run(context.Background(), []string{"replay", "--config", candidate, "--budget", "5", log}, &out, &bytes.Buffer{})
-	if err == nil || !strings.Contains(err.Error(), "6 decisions change, over the budget of 5") {
+	if err == nil || !strings.Contains(err.Error(), "6 decision(s) change, over the budget of 5") {
 		t.Errorf("replay over budget: %v", err)
 	}
 	for _, line := range []string{"6 change", "CARD_NUMBER", "+4 newly given", "WRITE_ALLOWED", "-2 no longer given", cards[0] + "  allow -> refuse CARD_NUMBER"} {
