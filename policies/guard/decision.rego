@@ -16,14 +16,17 @@ userdata_reasons := [r | some r in data.wwe.userdata.deny; enforced(r)]
 # operation themselves.
 block_reasons := [r | input.operation == "markdone"; some r in data.wwe.markdone.block; enforced(r)]
 
-# dry_run_reasons are what the observe-only rules would have refused.
+# dry_run_reasons are what the observe-only rules would have refused; with
+# no rule in observe-only mode there is nothing to gather.
+default dry_run_reasons := []
+
 dry_run_reasons := array.concat(
 	[r | some r in data.wwe.access.deny; not enforced(r)],
 	array.concat(
 		[r | some r in data.wwe.userdata.deny; not enforced(r)],
 		[r | input.operation == "markdone"; some r in data.wwe.markdone.block; not enforced(r)],
 	),
-)
+) if count(dry_run_codes) > 0
 
 denied_keys := sort({r.key | some r in userdata_reasons})
 
