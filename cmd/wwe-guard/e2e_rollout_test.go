@@ -1,14 +1,12 @@
 package main
 
 import (
-	"bufio"
 	"encoding/json"
 	"net/http"
-	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
-	"time"
 )
 
 // decisionEntry is the part of a decision log line these tests read.
@@ -26,29 +24,17 @@ type decisionEntry struct {
 	} `json:"outcome"`
 }
 
-// logEntry finds the decision log entry with the given id, waiting a little
-// for a log written off the request path.
+// logEntry finds the decision log entry with the given id.
 func logEntry(t *testing.T, path, id string) decisionEntry {
 	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for {
-		if f, err := os.Open(path); err == nil {
-			sc := bufio.NewScanner(f)
-			sc.Buffer(nil, 1<<20)
-			for sc.Scan() {
-				var e decisionEntry
-				if json.Unmarshal(sc.Bytes(), &e) == nil && e.DecisionID == id {
-					f.Close()
-					return e
-				}
-			}
-			f.Close()
+	for line := range strings.Lines(readLogUntil(t, path, `"decision_id":"`+id+`"`)) {
+		var e decisionEntry
+		if json.Unmarshal([]byte(line), &e) == nil && e.DecisionID == id {
+			return e
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("no decision log entry %s in %s", id, path)
-		}
-		time.Sleep(20 * time.Millisecond)
 	}
+	t.Fatalf("no decision log entry %s in %s", id, path)
+	return decisionEntry{}
 }
 
 // TestE2EPerRuleDryRun: one new rule ships in observe-only mode (by its

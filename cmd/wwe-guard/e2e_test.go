@@ -384,10 +384,10 @@ func readFile(t *testing.T, path string) string {
 	return string(b)
 }
 
-// readLogUntil reads the decision log at path once it holds every want, or
-// after five seconds: entries are written off the request path, shortly
-// after the answer.
-func readLogUntil(t *testing.T, path string, want ...string) string {
+// waitForLog reads the decision log at path once ready says it holds what
+// the test needs, or after five seconds: entries are written off the
+// request path, shortly after the answer.
+func waitForLog(t *testing.T, path string, ready func(log string) bool) string {
 	t.Helper()
 	deadline := time.Now().Add(5 * time.Second)
 	for {
@@ -395,15 +395,24 @@ func readLogUntil(t *testing.T, path string, want ...string) string {
 		if err != nil && !errors.Is(err, os.ErrNotExist) {
 			t.Fatal(err)
 		}
-		log, all := string(b), true
-		for _, w := range want {
-			all = all && strings.Contains(log, w)
-		}
-		if all || time.Now().After(deadline) {
+		if log := string(b); ready(log) || time.Now().After(deadline) {
 			return log
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
+}
+
+// readLogUntil waits for a decision log that holds every want.
+func readLogUntil(t *testing.T, path string, want ...string) string {
+	t.Helper()
+	return waitForLog(t, path, func(log string) bool {
+		for _, w := range want {
+			if !strings.Contains(log, w) {
+				return false
+			}
+		}
+		return true
+	})
 }
 
 func mustJSON(t *testing.T, v any) string {

@@ -251,7 +251,7 @@ func jsonValue(t *testing.T, v any) any {
 // walk-through expects, and no user-data value of the walk-through.
 func checkMaskedLog(t *testing.T, path string, steps []step) {
 	t.Helper()
-	log := readFile(t, path)
+	log := waitForLog(t, path, func(log string) bool { return strings.Count(log, "\n") >= len(steps) })
 	lines := 0
 	labelled := map[any]bool{} // rule_labels codes
 	sc := bufio.NewScanner(strings.NewReader(log))
