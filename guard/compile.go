@@ -66,14 +66,13 @@ func prepare(ctx context.Context, cfg Config) (*state, error) {
 	if compiler.Failed() {
 		return nil, compileError(compiler.Errors)
 	}
-	codes, problems := dryRunCodes(modules)
-	problems = append(problems, sch.unknownOptions(compiler.Modules)...)
-	if len(problems) > 0 {
+	rules := catalogRules(modules)
+	if problems := append(rules.problems, sch.unknownOptions(compiler.Modules)...); len(problems) > 0 {
 		return nil, &CompileError{Problems: problems}
 	}
 	data, err := dataDocument(docs, cfg.Options)
 	if err == nil {
-		err = withDryRunCodes(data, codes)
+		err = withDryRunCodes(data, rules.dryRun)
 	}
 	if err != nil {
 		return nil, &CompileError{Problems: []string{err.Error()}}
@@ -88,7 +87,7 @@ func prepare(ctx context.Context, cfg Config) (*state, error) {
 	if err != nil {
 		return nil, &CompileError{Problems: []string{err.Error()}}
 	}
-	st := &state{query: query, modules: len(modules), static: static, compiler: compiler, labels: labelsByCode(modules)}
+	st := &state{query: query, modules: len(modules), static: static, compiler: compiler, labels: rules.labels}
 	st.origins, err = admittedOrigins(ctx, compiler, store)
 	if err != nil {
 		return nil, &CompileError{Problems: []string{err.Error()}}

@@ -1,6 +1,7 @@
 package guard
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/open-policy-agent/opa/v1/ast"
@@ -19,13 +20,8 @@ type Contribution struct {
 	DryRun   bool           `json:"dryRun,omitempty"` // observed, not enforced
 }
 
-// contributingRules are the extension points an explanation reports.
-var contributingRules = map[string]bool{
-	"data.wwe.userdata.deny":      true,
-	"data.wwe.userdata.read_deny": true,
-	"data.wwe.markdone.block":     true,
-	"data.wwe.access.deny":        true,
-}
+// readDenyRule hides keys; an explanation reports it beside the refusals.
+const readDenyRule = "data.wwe.userdata.read_deny"
 
 // contributionTracer records, as evaluation goes, every value a rule of an
 // extension point produces: at a rule's exit its head is plugged with the
@@ -48,7 +44,7 @@ func (t *contributionTracer) TraceEvent(evt topdown.Event) {
 		return
 	}
 	path := rule.Path()
-	if !contributingRules[path.String()] {
+	if name := path.String(); name != readDenyRule && !slices.Contains(extensionRules, name) {
 		return
 	}
 	term := evt.Plug(rule.Head.Key)

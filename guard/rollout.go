@@ -24,34 +24,45 @@ var extensionRules = []string{"data.wwe.userdata.deny", "data.wwe.markdone.block
 // rolloutDryRun is the label value that rolls a rule out in observe-only mode.
 const rolloutDryRun = "dryrun"
 
-// dryRunCodes returns the reason codes of the extension rules labelled
-// enforcement: dryrun. Such a rule must name its code as a constant, so the
-// code identifies it. It reads the parsed modules: compiling rewrites rule
-// heads.
-func dryRunCodes(modules map[string]*ast.Module) ([]string, []string) {
-	var codes, problems []string
-	for _, m := range modules {
-		for _, rule := range m.Rules {
-			if !labelledDryRun(rule) || !slices.Contains(extensionRules, rule.Path().String()) {
-				continue
-			}
-			code, ok := constantCode(rule)
-			if !ok {
-				problems = append(problems, fmt.Sprintf("%s: rule %s is labelled enforcement: dryrun but its reason has no constant \"code\"", rule.Location, rule.Path()))
-				continue
-			}
-			codes = append(codes, code)
-		}
-	}
-	slices.Sort(codes)
-	slices.Sort(problems)
-	return slices.Compact(codes), problems
+// catalog is what the guard reads once per policy set from the heads and
+// METADATA of the extension rules. It reads the parsed modules: compiling
+// rewrites rule heads, and with them the constant codes.
+type catalog struct {
+	dryRun   []string   // reason codes of the rules labelled enforcement: dryrun, sorted
+	labels   ruleLabels // METADATA labels by reason code
+	problems []string   // rules labelled dryrun without a constant code
 }
 
-func labelledDryRun(rule *ast.Rule) bool {
-	return slices.ContainsFunc(rule.Annotations, func(a *ast.Annotations) bool {
-		return a.Labels["enforcement"] == rolloutDryRun
-	})
+func catalogRules(modules map[string]*ast.Module) catalog {
+	c := catalog{labels: ruleLabels{}}
+	for _, m := range modules {
+		for _, rule := range m.Rules {
+			if !slices.Contains(extensionRules, rule.Path().String()) {
+				continue
+			}
+			code, constant := constantCode(rule)
+			for _, a := range rule.Annotations {
+				if len(a.Labels) == 0 {
+					continue
+				}
+				if constant {
+					c.labels[code] = append(c.labels[code], a.Labels)
+				}
+				if a.Labels["enforcement"] != rolloutDryRun {
+					continue
+				}
+				if !constant {
+					c.problems = append(c.problems, fmt.Sprintf("%s: rule %s is labelled enforcement: dryrun but its reason has no constant \"code\"", rule.Location, rule.Path()))
+					continue
+				}
+				c.dryRun = append(c.dryRun, code)
+			}
+		}
+	}
+	slices.Sort(c.dryRun)
+	c.dryRun = slices.Compact(c.dryRun)
+	slices.Sort(c.problems)
+	return c
 }
 
 // constantCode returns the "code" of a rule's reason object when it is a
