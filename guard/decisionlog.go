@@ -36,8 +36,7 @@ const warnEvery = 10 * time.Second
 type decisionLog struct {
 	out         io.Writer
 	w           *bufio.Writer
-	labels      map[string]string
-	labelsJSON  []byte // labels, encoded once
+	labelsJSON  []byte // the entry's labels (app, version, ...), encoded once
 	enforcement Enforcement
 	mask        bool // user-data values "***" (decisionLog.values: mask)
 	log         *slog.Logger
@@ -71,7 +70,7 @@ func newDecisionLog(w io.Writer, capacity int, labels map[string]string, enforce
 		all[k] = v
 	}
 	l := &decisionLog{
-		out: w, w: bufio.NewWriterSize(w, 64<<10), labels: all, enforcement: enforcement, mask: mask, log: log,
+		out: w, w: bufio.NewWriterSize(w, 64<<10), enforcement: enforcement, mask: mask, log: log,
 		capacity: capacity, kick: make(chan struct{}, 1), done: make(chan struct{}),
 	}
 	l.room = sync.NewCond(&l.mu)

@@ -23,7 +23,7 @@ type logEntry struct {
 	Error       string            `json:"error,omitempty"`
 	Masked      []string          `json:"masked,omitempty"` // JSON pointers of the masked values
 	Labels      map[string]string `json:"labels"`
-	RuleLabels  []map[string]any  `json:"rule_labels,omitempty"` // METADATA labels of the rules that fired
+	RuleLabels  []map[string]any  `json:"rule_labels,omitempty"` // METADATA labels of the rules that gave the reasons
 	Metrics     map[string]any    `json:"metrics"`
 	Enforcement Enforcement       `json:"enforcement"`
 	Outcome     *logOutcome       `json:"outcome,omitempty"`
@@ -42,7 +42,7 @@ func newLogEntry(l *decisionLog, id string, start time.Time, in *Input, d Decisi
 		Timestamp:   start.UTC().Format(time.RFC3339Nano),
 		Path:        decisionPath,
 		Input:       in.document(l.mask),
-		Labels:      l.labels,
+		Labels:      labelsOf(l),
 		Metrics:     map[string]any{"timer_rego_query_eval_ns": evalNS},
 		Enforcement: l.enforcement,
 	}
@@ -66,6 +66,20 @@ func newLogEntry(l *decisionLog, id string, start time.Time, in *Input, d Decisi
 		entry.Outcome.ErrorCode = string(d.Verdict.Err.Code)
 	}
 	return entry
+}
+
+// testLog is a decision log with no writer, for encoding entries.
+func testLog(labels map[string]string, enforcement Enforcement, mask bool) *decisionLog {
+	l := &decisionLog{enforcement: enforcement, mask: mask}
+	l.labelsJSON, _ = json.Marshal(labels)
+	return l
+}
+
+// labelsOf decodes the labels the log encoded once.
+func labelsOf(l *decisionLog) map[string]string {
+	var labels map[string]string
+	_ = json.Unmarshal(l.labelsJSON, &labels)
+	return labels
 }
 
 // encodedEntry encodes one entry with encodeEntry and, as the reference,
@@ -114,8 +128,7 @@ func TestEncodeEntryMatchesTheEntryShape(t *testing.T) {
 		Verdict:       Verdict{Action: Refuse, Would: Refuse, Err: &wwe.Error{Code: wwe.CodeUserDataWriteNotAllowed}}}
 	allow := Decision{Allow: true, Verdict: Verdict{Action: Forward, Would: Forward}}
 	for _, mask := range []bool{true, false} {
-		l := &decisionLog{labels: map[string]string{"app": "wwe-guard", "v": "1"}, enforcement: DryRun, mask: mask}
-		l.labelsJSON, _ = json.Marshal(l.labels)
+		l := testLog(map[string]string{"app": "wwe-guard", "v": "1"}, DryRun, mask)
 		for name, tc := range map[string]struct {
 			in  *Input
 			d   Decision
@@ -142,8 +155,7 @@ func FuzzEncodeEntry(f *testing.F) {
 	f.Fuzz(func(t *testing.T, key, value, origin string) {
 		in := &Input{Operation: wwe.OpSetUserData, KeyValues: wwe.UserData{key: value, "n": wwe.UserData{value: key}}, Caller: Caller{Origin: origin}}
 		in.Writes = WritesFor(in.Operation, in.KeyValues, "")
-		l := &decisionLog{labels: map[string]string{"app": "wwe-guard"}, enforcement: Enforce}
-		l.labelsJSON, _ = json.Marshal(l.labels)
+		l := testLog(map[string]string{"app": "wwe-guard"}, Enforce, false)
 		got, want := encodedEntry(t, l, in, Decision{Allow: true}, nil)
 		if diff := cmp.Diff(want, got); diff != "" {
 			t.Errorf("(-want +got):\n%s", diff)

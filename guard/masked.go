@@ -8,6 +8,9 @@ import (
 	"github.com/wwe-guard/wwe-guard/internal/wwe"
 )
 
+// masked replaces every user-data value in a decision log entry.
+const masked = "***"
+
 // maskedPaths lists, as JSON pointers in OPA's decision-log `masked` field,
 // the user-data values of the input that a masked entry replaces with "***".
 // Replay reads it to know which inputs lost their values.

@@ -4,10 +4,10 @@ import (
 	"github.com/wwe-guard/wwe-guard/internal/wwe"
 )
 
-// masked replaces every user-data value in a decision log entry.
-const masked = "***"
-
-// document renders in as the policy input document (DESIGN.md §3.1). With
+// document renders in as the policy input document (DESIGN.md §3.1) the
+// plain way, through Go maps: the reference that the guard's two fast
+// renderings — Input.value for evaluation and appendInput for the decision
+// log — are tested against. With
 // mask, every user-data value is replaced by "***" leaf by leaf, so keys,
 // nested ones included, stay visible.
 func (in *Input) document(mask bool) map[string]any {
