@@ -142,15 +142,8 @@ func (e *Engine) Decide(ctx context.Context, in Input) (d Decision, err error) {
 	}
 	st := e.state.Load()
 	evalStart := time.Now()
-	rs, err := e.eval(ctx, st, val)
+	d, err = e.decision(ctx, st, val)
 	evalNS = time.Since(evalStart).Nanoseconds()
-	if err != nil {
-		return Decision{}, &DecisionError{ID: id, Err: fmt.Errorf("evaluate: %w", err)}
-	}
-	if len(rs) != 1 || len(rs[0].Expressions) != 1 {
-		return Decision{}, &DecisionError{ID: id, Err: errors.New("decision is undefined")}
-	}
-	d, err = convert(rs[0].Expressions[0].Value)
 	if err != nil {
 		return Decision{}, &DecisionError{ID: id, Err: err}
 	}
@@ -162,12 +155,36 @@ func (e *Engine) Decide(ctx context.Context, in Input) (d Decision, err error) {
 	return d, nil
 }
 
+// decision evaluates one input and converts the decision document
+// strictly: an evaluation error, an undefined or an ill-typed decision is an
+// error. Decide and Replay share it; neither the ID nor the verdict is set.
+func (e *Engine) decision(ctx context.Context, st *state, input ast.Value) (Decision, error) {
+	rs, err := e.eval(ctx, st, input, false)
+	if err != nil {
+		return Decision{}, fmt.Errorf("evaluate: %w", err)
+	}
+	doc, ok := result(rs)
+	if !ok {
+		return Decision{}, errors.New("decision is undefined")
+	}
+	return convert(doc)
+}
+
+// result is the one value of a result set, if there is exactly one.
+func result(rs rego.ResultSet) (any, bool) {
+	if len(rs) != 1 || len(rs[0].Expressions) != 1 {
+		return nil, false
+	}
+	return rs[0].Expressions[0].Value, true
+}
+
 // eval runs the prepared query on one input, bounded by the configured
 // timeout. OPA's own metrics are not collected (the guard times the
 // evaluation itself), cancellation is a timer rather than a goroutine per
 // evaluation, and the rules that are the same in every decision come from
-// the set's static rules.
-func (e *Engine) eval(ctx context.Context, st *state, input ast.Value) (rego.ResultSet, error) {
+// the set's static rules — unless everything is to be traced (a cached rule
+// leaves no trace). extra adds options, such as tracers.
+func (e *Engine) eval(ctx context.Context, st *state, input ast.Value, traceAll bool, extra ...rego.EvalOption) (rego.ResultSet, error) {
 	cancel := topdown.NewCancel()
 	timer := time.AfterFunc(e.cfg.Timeout, cancel.Cancel)
 	defer timer.Stop()
@@ -175,12 +192,15 @@ func (e *Engine) eval(ctx context.Context, st *state, input ast.Value) (rego.Res
 		stop := context.AfterFunc(ctx, cancel.Cancel)
 		defer stop()
 	}
-	return st.query.Eval(ctx,
+	opts := append([]rego.EvalOption{
 		rego.EvalParsedInput(input),
-		rego.EvalVirtualCache(st.static.cache()),
 		rego.EvalMetrics(noMetrics),
 		rego.EvalExternalCancel(cancel),
-	)
+	}, extra...)
+	if !traceAll {
+		opts = append(opts, rego.EvalVirtualCache(st.static.cache()))
+	}
+	return st.query.Eval(ctx, opts...)
 }
 
 // noMetrics is shared by every evaluation: a no-op collects nothing.

@@ -26,14 +26,15 @@ type EvalOptions struct {
 }
 
 // Eval evaluates a raw input document (as decoded from JSON), for
-// `wwe-guard eval` and `wwe-guard replay`. It does not log.
+// `wwe-guard eval`, bounded by the same timeout as a decision. It does not
+// log.
 func (e *Engine) Eval(ctx context.Context, input any, o EvalOptions) (EvalResult, error) {
 	val, err := ast.InterfaceToValue(input)
 	if err != nil {
 		return EvalResult{}, fmt.Errorf("input: %w", err)
 	}
 	st := e.state.Load()
-	opts := []rego.EvalOption{rego.EvalParsedInput(val)}
+	var opts []rego.EvalOption
 	var contributions *contributionTracer
 	if o.Explain {
 		contributions = &contributionTracer{annotations: st.compiler.GetAnnotationSet()}
@@ -43,14 +44,12 @@ func (e *Engine) Eval(ctx context.Context, input any, o EvalOptions) (EvalResult
 	if o.Trace {
 		opts = append(opts, rego.EvalQueryTracer(buf))
 	}
-	rs, err := st.query.Eval(ctx, opts...)
+	rs, err := e.eval(ctx, st, val, o.Trace, opts...)
 	if err != nil {
 		return EvalResult{}, fmt.Errorf("evaluate: %w", err)
 	}
 	var res EvalResult
-	if len(rs) == 1 && len(rs[0].Expressions) == 1 {
-		res.Decision = rs[0].Expressions[0].Value
-	}
+	res.Decision, _ = result(rs)
 	if o.Explain {
 		res.Contributions = contributions.out
 		markDryRun(res.Contributions, res.Decision)

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/open-policy-agent/opa/v1/ast"
+
 	"github.com/wwe-guard/wwe-guard/internal/wwe"
 )
 
@@ -146,16 +148,14 @@ func (e *Engine) Replay(ctx context.Context, logged []Logged, skipMasked bool) (
 	return rep, nil
 }
 
-// outcome evaluates one raw input and converts the decision strictly.
+// outcome evaluates one raw input and converts the decision strictly, as
+// Decide does.
 func (e *Engine) outcome(ctx context.Context, input map[string]any) Outcome {
-	res, err := e.Eval(ctx, input, EvalOptions{})
+	val, err := ast.InterfaceToValue(input)
 	if err != nil {
-		return Outcome{Error: err.Error()}
+		return Outcome{Error: fmt.Sprintf("input: %v", err)}
 	}
-	if res.Decision == nil {
-		return Outcome{Error: "decision is undefined"}
-	}
-	d, err := convert(res.Decision)
+	d, err := e.decision(ctx, e.state.Load(), val)
 	if err != nil {
 		return Outcome{Error: err.Error()}
 	}
