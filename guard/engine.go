@@ -192,11 +192,13 @@ func (e *Engine) eval(ctx context.Context, st *state, input ast.Value, traceAll 
 		stop := context.AfterFunc(ctx, cancel.Cancel)
 		defer stop()
 	}
-	opts := append([]rego.EvalOption{
-		rego.EvalParsedInput(input),
-		rego.EvalMetrics(noMetrics),
-		rego.EvalExternalCancel(cancel),
-	}, extra...)
+	if !traceAll && len(extra) == 0 {
+		// The decision's own path: a literal argument list keeps the
+		// options off the heap.
+		return st.query.Eval(ctx, rego.EvalParsedInput(input), rego.EvalMetrics(noMetrics),
+			rego.EvalExternalCancel(cancel), rego.EvalVirtualCache(st.static.cache()))
+	}
+	opts := append([]rego.EvalOption{rego.EvalParsedInput(input), rego.EvalMetrics(noMetrics), rego.EvalExternalCancel(cancel)}, extra...)
 	if !traceAll {
 		opts = append(opts, rego.EvalVirtualCache(st.static.cache()))
 	}
