@@ -37,14 +37,9 @@ func logEntry(t *testing.T, path, id string) decisionEntry {
 	return decisionEntry{}
 }
 
-// TestE2EPerRuleDryRun: one new rule ships in observe-only mode (by its
-// METADATA label, or by data.wwe.rollout.dryrun in a data file) while every
-// other rule enforces; the decision log shows what it would have refused and
-// the labels (compliance codes) of the rules that fired.
-func TestE2EPerRuleDryRun(t *testing.T) {
-	t.Parallel()
-	dir := t.TempDir()
-	mustWrite(t, filepath.Join(dir, "cards.rego"), `package wwe.userdata
+// observedCardRule refuses card numbers in user data, rolled out in
+// observe-only mode by its METADATA label; its head is on line 9.
+const observedCardRule = `package wwe.userdata
 
 # METADATA
 # title: No card numbers in notes
@@ -55,9 +50,18 @@ func TestE2EPerRuleDryRun(t *testing.T) {
 deny contains {"key": w.key, "code": "CARD_IN_NOTES", "message": "card numbers may not be stored"} if {
 	some w in input.writes
 	w.op == "set"
-	regex.match(`+"`"+`\d{4} \d{4} \d{4} \d{4}`+"`"+`, w.value)
+	regex.match(` + "`" + `\d{4} \d{4} \d{4} \d{4}` + "`" + `, w.value)
 }
-`)
+`
+
+// TestE2EPerRuleDryRun: one new rule ships in observe-only mode (by its
+// METADATA label, or by data.wwe.rollout.dryrun in a data file) while every
+// other rule enforces; the decision log shows what it would have refused and
+// the labels (compliance codes) of the rules that fired.
+func TestE2EPerRuleDryRun(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	mustWrite(t, filepath.Join(dir, "cards.rego"), observedCardRule)
 	mustWrite(t, filepath.Join(dir, "survey.rego"), `package wwe.markdone
 
 block contains {"code": "SURVEY_REQUIRED", "message": "offer the survey first"} if {

@@ -21,23 +21,11 @@ import (
 func TestEvalExplain(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	mustWrite(t, filepath.Join(dir, "notes.rego"), `package wwe.userdata
-
-# METADATA
-# title: No card numbers in notes
-# labels:
-#   compliance: PCI DSS 4.0 3.3.1
-#   enforcement: dryrun
-deny contains {"key": w.key, "code": "CARD_IN_NOTES", "message": "no card numbers"} if {
-	some w in input.writes
-	w.key == "Notes"
-	contains(w.value, "4111")
-}
-`)
+	mustWrite(t, filepath.Join(dir, "notes.rego"), observedCardRule)
 	cfg := writeConfig(t, "", "policies:\n  paths: ["+dir+"]\n")
 	input := filepath.Join(dir, "input.json")
 	mustWrite(t, input, `{"operation":"setUserData","request":"interaction.setUserData","interactionId":"1",
-		"writes":[{"op":"set","key":"SSN","value":"1"},{"op":"set","key":"Notes","value":"4111"}],
+		"writes":[{"op":"set","key":"SSN","value":"1"},{"op":"set","key":"Notes","value":"4111 1111 1111 1111"}],
 		"interaction":{"interactionId":"1","state":"TALKING","isMainCaseInteraction":true,"userData":{"Secret":"s"}},
 		"markdoneBlocks":[],"caller":{"origin":null}}`)
 
@@ -51,9 +39,9 @@ deny contains {"key": w.key, "code": "CARD_IN_NOTES", "message": "no card number
 	}
 	writeAllowed := map[string]any{"code": "WRITE_ALLOWED", "key": "SSN", "message": `user data key "SSN" is not in service-client-api.user-data.write-allowed`}
 	want := []guard.Contribution{
-		{Package: "wwe.userdata", Rule: "deny", Location: filepath.Join(dir, "notes.rego") + ":8", Title: "No card numbers in notes",
-			Labels: map[string]any{"compliance": "PCI DSS 4.0 3.3.1", "enforcement": "dryrun"},
-			Value:  map[string]any{"code": "CARD_IN_NOTES", "key": "Notes", "message": "no card numbers"}, DryRun: true},
+		{Package: "wwe.userdata", Rule: "deny", Location: filepath.Join(dir, "notes.rego") + ":9", Title: "No card numbers in notes",
+			Labels: map[string]any{"code": "CARD_IN_NOTES", "compliance": "PCI DSS 4.0 3.3.1", "enforcement": "dryrun"},
+			Value:  map[string]any{"code": "CARD_IN_NOTES", "key": "Notes", "message": "card numbers may not be stored"}, DryRun: true},
 		{Package: "wwe.userdata", Rule: "deny", Location: ruleLine(t, "userdata/write_allowed.rego", "deny contains {"), Title: "Write-allowed user-data keys",
 			Labels: map[string]any{"code": "WRITE_ALLOWED", "control": "service-client-api.user-data.write-allowed"}, Value: writeAllowed},
 		{Package: "wwe.userdata", Rule: "read_deny", Location: ruleLine(t, "userdata/read_allowed.rego", "read_deny contains k if {"), Title: "Read-allowed user-data keys",
@@ -76,8 +64,8 @@ deny contains {"key": w.key, "code": "CARD_IN_NOTES", "message": "no card number
 		"  wwe.userdata.deny  " + ruleLine(t, "userdata/write_allowed.rego", "deny contains {") + "\n",
 		"    Write-allowed user-data keys [code=WRITE_ALLOWED control=service-client-api.user-data.write-allowed]\n",
 		`    WRITE_ALLOWED key SSN: user data key "SSN" is not in service-client-api.user-data.write-allowed` + "\n",
-		"notes.rego:8  (dry-run: observed, not enforced)\n",
-		"    CARD_IN_NOTES key Notes: no card numbers\n",
+		"notes.rego:9  (dry-run: observed, not enforced)\n",
+		"    CARD_IN_NOTES key Notes: card numbers may not be stored\n",
 		"    hides key Secret\n",
 	} {
 		if !strings.Contains(out.String(), line) {
