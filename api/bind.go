@@ -69,8 +69,10 @@ func (s *Server) bindREST(c echo.Context, op wwe.Operation) (*call, error) {
 	cl := &call{op: op, caller: caller(c.Request())}
 	v := &validator{lim: s.limits}
 	var err error
-	if cl.ifMatch, err = ifMatch(c.Request()); err != nil {
-		return nil, err
+	if op.Writes() {
+		if cl.ifMatch, err = ifMatch(c.Request()); err != nil {
+			return nil, err
+		}
 	}
 	if op != wwe.OpGetInteractions && op != wwe.OpSelectCaseByCaseID {
 		if cl.interactionID, err = s.param(c, v, "id", "interactionId"); err != nil {

@@ -18,7 +18,7 @@ type call struct {
 	target         any
 	extensions     wwe.UserData
 	caller         guard.Caller
-	ifMatch        int64 // the client's If-Match: the revision its write applies to (0: any)
+	ifMatch        int64 // a write's If-Match: the revision it applies to (0: any; reads ignore the header)
 }
 
 // input builds the policy input for c against the interaction as the

@@ -101,7 +101,7 @@ func (s *Server) attempt(c echo.Context, d Decider, cl *call, fresh bool) (any, 
 	if notFound {
 		return nil, 0, wwe.Errorf(wwe.CodeInteractionNotFound, "interaction %q not found", cl.interactionID)
 	}
-	if cl.ifMatch > 0 && it != nil && it.Version != cl.ifMatch && cl.op.Writes() {
+	if cl.ifMatch > 0 && it != nil && it.Version != cl.ifMatch {
 		return nil, 0, wwe.Errorf(wwe.CodeInteractionChanged, "interaction %q is at version %d, not %d", cl.interactionID, it.Version, cl.ifMatch)
 	}
 	result, status, err := s.forward(ctx, d, cl, it)
