@@ -77,17 +77,13 @@ type budget struct {
 
 func parseBudget(s string) (budget, error) {
 	if p, ok := strings.CutSuffix(s, "%"); ok {
-		f, err := strconv.ParseFloat(p, 64)
-		if err != nil || f < 0 || f > 100 {
-			return budget{}, fmt.Errorf("--budget %q: want a count or a percentage from 0%% to 100%%", s)
+		if f, err := strconv.ParseFloat(p, 64); err == nil && f >= 0 && f <= 100 {
+			return budget{percent: f, isShare: true}, nil
 		}
-		return budget{percent: f, isShare: true}, nil
+	} else if n, err := strconv.Atoi(s); err == nil && n >= 0 {
+		return budget{n: n}, nil
 	}
-	n, err := strconv.Atoi(s)
-	if err != nil || n < 0 {
-		return budget{}, fmt.Errorf("--budget %q: want a count or a percentage from 0%% to 100%%", s)
-	}
-	return budget{n: n}, nil
+	return budget{}, fmt.Errorf("--budget %q: want a count or a percentage from 0%% to 100%%", s)
 }
 
 // of is the number of changes the budget allows out of replayed decisions.
