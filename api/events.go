@@ -1,8 +1,6 @@
 package api
 
 import (
-	"context"
-	"encoding/json"
 	"net/http"
 	"strings"
 	"time"
@@ -16,9 +14,15 @@ import (
 // keepAliveInterval is how often an idle event stream gets a comment line.
 const keepAliveInterval = 15 * time.Second
 
+// defaultStreamWriteTimeout bounds the write of one message to an event
+// stream (DESIGN.md §9.1): a subscriber that stops reading is cut off
+// instead of holding its handler in a write forever.
+const defaultStreamWriteTimeout = 10 * time.Second
+
 // events serves GET /v1/events?subscribe=interaction,markdone as
 // Server-Sent Events: the service's events, user data filtered by each
-// event's read decision, merged with the guard's own markdone events.
+// event's read decision, merged with the guard's own markdone events. The
+// stream is one member of the server's shared feed.
 func (s *Server) events(c echo.Context) error {
 	want, err := subscriptions(c.QueryParam("subscribe"))
 	if err != nil {
@@ -32,7 +36,8 @@ func (s *Server) events(c echo.Context) error {
 	if err := s.rate.allow(cl.caller.Origin, cl.op); err != nil {
 		return s.fail(c, restReply{}, err)
 	}
-	dec, err := s.decide(c.Request().Context(), d, cl.input(nil))
+	ctx := c.Request().Context()
+	dec, err := s.decide(ctx, d, cl.input(nil))
 	if err != nil {
 		return s.fail(c, restReply{}, err)
 	}
@@ -40,72 +45,50 @@ func (s *Server) events(c echo.Context) error {
 	if dec.Verdict.Action == guard.Refuse {
 		return s.fail(c, restReply{}, dec.Verdict.Err)
 	}
-	ctx, cancel := context.WithCancel(c.Request().Context())
-	defer cancel()
-	upstream, err := s.svc.Subscribe(ctx)
+	m, leave, err := s.join(cl, want)
 	if err != nil {
 		return s.fail(c, restReply{}, err)
 	}
-	own := s.hub.Subscribe(ctx)
+	defer leave()
 
 	w := c.Response()
+	rc := http.NewResponseController(w.Writer)
 	w.Header().Set(echo.HeaderContentType, "text/event-stream")
 	w.Header().Set(echo.HeaderCacheControl, "no-cache")
 	w.WriteHeader(http.StatusOK)
-	w.Flush()
+	send := func(b []byte) bool {
+		if err := rc.SetWriteDeadline(time.Now().Add(s.streamWriteTimeout)); err != nil {
+			return false
+		}
+		if _, err := w.Write(b); err != nil {
+			return false
+		}
+		return rc.Flush() == nil
+	}
+	if !send(nil) {
+		return nil
+	}
 	ping := time.NewTicker(keepAliveInterval)
 	defer ping.Stop()
 	for {
-		var ev wwe.Event
-		var ok bool
 		select {
 		case <-ctx.Done():
 			return nil
+		case <-s.stopping:
+			return nil // the server is shutting down: end the stream cleanly
 		case <-ping.C:
-			if _, err := w.Write([]byte(": keep-alive\n\n")); err != nil {
+			if !send(keepAlive) {
 				return nil
 			}
-			w.Flush()
-			continue
-		case ev, ok = <-upstream:
-		case ev, ok = <-own:
+		case frame, ok := <-m.frames:
+			if !ok || !send(frame) {
+				return nil // cut off (fell behind, the source went away) or too slow to take it
+			}
 		}
-		if !ok {
-			return nil // the source went away or this stream fell behind
-		}
-		if !want[ev.Event] {
-			continue
-		}
-		out, send := s.readableEvent(ctx, d, cl, ev)
-		if !send {
-			continue
-		}
-		line, err := json.Marshal(out)
-		if err != nil {
-			s.log.Error("encode event", "err", err)
-			continue
-		}
-		if _, err := w.Write(append(append([]byte("data: "), line...), '\n', '\n')); err != nil {
-			return nil
-		}
-		w.Flush()
 	}
 }
 
-// readableEvent filters the interaction an event carries by its own read
-// decision. An event whose read cannot be decided, or is refused, is not
-// sent: the stream fails closed.
-func (s *Server) readableEvent(ctx context.Context, d Decider, cl *call, ev wwe.Event) (wwe.Event, bool) {
-	if ev.Data.Interaction == nil {
-		return ev, true
-	}
-	dec, err := s.decide(ctx, d, cl.input(ev.Data.Interaction))
-	if err != nil || dec.Verdict.Action == guard.Refuse {
-		return ev, false
-	}
-	ev.Data.Interaction = readable(ev.Data.Interaction, dec)
-	return ev, true
-}
+var keepAlive = []byte(": keep-alive\n\n")
 
 // subscriptions parses the subscribe parameter; empty means every event.
 func subscriptions(param string) (map[string]bool, error) {

@@ -5,7 +5,9 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -55,6 +57,9 @@ type Config struct {
 	Limits     Limits
 	RateLimits *RateLimits // nil: no rate limits
 	Logger     *slog.Logger
+	// StreamWriteTimeout bounds the write of one event to a stream; a
+	// subscriber that takes longer is cut off. Zero means 10s.
+	StreamWriteTimeout time.Duration
 }
 
 // Server serves the guarded Interaction API.
@@ -65,15 +70,26 @@ type Server struct {
 	limits  Limits
 	rate    *RateLimits
 	log     *slog.Logger
-	hub     *fanout.Broadcaster
-	writes  writeLocks // one writer at a time per interaction
+	hub     *fanout.Broadcaster // every event: the service's and the guard's own
+	feed    feed                // the event streams, sharing the service's stream and read decisions
+	writes  writeLocks          // one writer at a time per interaction
+
+	streamWriteTimeout time.Duration
+	stopping           chan struct{} // closed by EndStreams
+	stopOnce           sync.Once
 }
 
 type deciderBox struct{ Decider }
 
 // New returns a Server for cfg. Zero limits take the defaults.
 func New(cfg Config) *Server {
-	s := &Server{svc: cfg.Service, limits: withDefaults(cfg.Limits), rate: cfg.RateLimits, log: cfg.Logger, hub: fanout.New()}
+	s := &Server{
+		svc: cfg.Service, limits: withDefaults(cfg.Limits), rate: cfg.RateLimits, log: cfg.Logger, hub: fanout.New(),
+		streamWriteTimeout: cfg.StreamWriteTimeout, stopping: make(chan struct{}),
+	}
+	if s.streamWriteTimeout <= 0 {
+		s.streamWriteTimeout = defaultStreamWriteTimeout
+	}
 	if s.log == nil {
 		s.log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
@@ -86,6 +102,11 @@ func New(cfg Config) *Server {
 
 // SetDecider installs the decider; the server is ready once it has one.
 func (s *Server) SetDecider(d Decider) { s.decider.Store(&deciderBox{d}) }
+
+// EndStreams ends every open event stream cleanly and refuses none of the
+// other requests: a server shutting down calls it so that its graceful
+// shutdown need not wait for streams that never end by themselves.
+func (s *Server) EndStreams() { s.stopOnce.Do(func() { close(s.stopping) }) }
 
 // ServeHTTP implements http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.echo.ServeHTTP(w, r) }

@@ -1,6 +1,7 @@
 package guard
 
 import (
+	"crypto/sha256"
 	"fmt"
 
 	"github.com/open-policy-agent/opa/v1/ast"
@@ -40,6 +41,18 @@ var (
 	keyIsDone         = ast.StringTerm("isDone")
 	keyUserData       = ast.StringTerm("userData")
 )
+
+// Fingerprint is a SHA-256 digest of the whole input document as the
+// policies see it (objects in sorted key order): inputs with the same
+// fingerprint are the same document, so one policy set gives them the same
+// decision. Subscribers share read decisions by it.
+func (in *Input) Fingerprint() ([sha256.Size]byte, error) {
+	v, err := in.value()
+	if err != nil {
+		return [sha256.Size]byte{}, err
+	}
+	return sha256.Sum256([]byte(v.String())), nil
+}
 
 // value renders in as the policy input straight into OPA's term
 // representation: the same document as document(false), without building

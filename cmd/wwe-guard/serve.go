@@ -60,7 +60,7 @@ func serveCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	done := make(chan error, 1)
-	go func() { done <- serve.Run(ctx, ln, server, log) }()
+	go func() { done <- serve.Run(ctx, ln, server, log, server.EndStreams) }()
 
 	engine, err := guard.New(ctx, cfg.engineConfig(decisionLog, log))
 	if err != nil {

@@ -51,5 +51,5 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	log.Info("listening", "addr", ln.Addr().String(), "interactions", len(seed))
 	server := api.New(api.Config{Service: service.NewMemory(seed), Decider: guard.AllowAll{}, Logger: log})
-	return serve.Run(ctx, ln, server, log)
+	return serve.Run(ctx, ln, server, log, server.EndStreams)
 }
