@@ -29,7 +29,7 @@ func (s *Server) process(c echo.Context, cl *call, rp replier) error {
 	if d == nil {
 		return s.fail(c, rp, wwe.Errorf(wwe.CodeNotReady, "policies are not loaded yet"))
 	}
-	if err := s.rate.allow(cl.caller.Origin, cl.op); err != nil {
+	if err := s.limit(d, cl); err != nil {
 		return s.fail(c, rp, err)
 	}
 	if cl.op.Writes() && cl.interactionID != "" {
@@ -49,6 +49,16 @@ func (s *Server) process(c echo.Context, cl *call, rp replier) error {
 		}
 		return rp.result(c, status, result)
 	}
+}
+
+// limit applies the rate limits to cl. Only a caller whose origin the
+// policies admit gets a bucket: the others are refused by the decision, so
+// a flood of made-up origins cannot fill the limiter.
+func (s *Server) limit(d Decider, cl *call) error {
+	if !d.AdmittedOrigins().Admits(cl.caller.Origin) {
+		return nil
+	}
+	return s.rate.allow(cl.caller.Origin, cl.op)
 }
 
 // maxAttempts bounds how often a write is decided again because the

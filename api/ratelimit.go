@@ -1,6 +1,7 @@
 package api
 
 import (
+	"container/list"
 	"fmt"
 	"math"
 	"sort"
@@ -18,38 +19,47 @@ const (
 	optQuarantineDelay = "service-client-api.rate-limit-quarantine-delay"
 )
 
-// maxBuckets bounds the limiter's memory; past it, idle buckets are dropped.
-const maxBuckets = 10000
+// DefaultMaxCallers is how many callers the limiter tracks at most
+// (rateLimits.maxCallers): past it, the least recently seen caller is
+// forgotten, its buckets full again when it returns.
+const DefaultMaxCallers = 10000
 
 // RateLimits enforces service-client-api.rate-limit (all requests of a
 // caller together) and service-client-api.rate-limit.<request> (one request
 // of a caller), in requests per minute, as token buckets per caller
-// (origin). A caller that exceeds a limit is refused for the quarantine delay.
+// (origin). A caller that exceeds a limit is refused for the quarantine
+// delay. At most maxCallers callers are tracked, in least-recently-used
+// order, each request costing O(1) whatever their number.
 type RateLimits struct {
 	global     int
 	perOp      map[wwe.Operation]int
 	quarantine time.Duration
+	maxCallers int
 	now        func() time.Time
 
 	mu      sync.Mutex
-	buckets map[bucketKey]*bucket
+	callers map[string]*list.Element // of *callerBuckets, in lru
+	lru     list.List                // front: most recently seen
 }
 
-type bucketKey struct {
+// callerBuckets are the buckets of one caller.
+type callerBuckets struct {
 	caller string
-	op     wwe.Operation // "" for the global limit
+	global bucket
+	perOp  map[wwe.Operation]*bucket
 }
 
 type bucket struct {
 	tokens      float64
 	last        time.Time
 	quarantined time.Time // refused until then
+	started     bool
 }
 
 // ParseRateLimits reads the rate-limit options; it returns nil when none
 // limits anything.
 func ParseRateLimits(options map[string]any) (*RateLimits, error) {
-	rl := &RateLimits{perOp: map[wwe.Operation]int{}, now: time.Now, buckets: map[bucketKey]*bucket{}}
+	rl := &RateLimits{perOp: map[wwe.Operation]int{}, now: time.Now, maxCallers: DefaultMaxCallers, callers: map[string]*list.Element{}}
 	var problems []string
 	names := make([]string, 0, len(options))
 	for name := range options {
@@ -111,45 +121,97 @@ func nonNegative(v any) (int, error) {
 	return n, nil
 }
 
+// WithMaxCallers sets how many callers rl tracks at most (n > 0); it
+// returns rl, which may be nil.
+func (rl *RateLimits) WithMaxCallers(n int) *RateLimits {
+	if rl != nil && n > 0 {
+		rl.maxCallers = n
+	}
+	return rl
+}
+
+// Callers returns how many callers the limiter tracks now.
+func (rl *RateLimits) Callers() int {
+	if rl == nil {
+		return 0
+	}
+	rl.mu.Lock()
+	defer rl.mu.Unlock()
+	return rl.lru.Len()
+}
+
 // allow takes one request of caller for op, or returns RATE_LIMITED with the
 // seconds to wait. A nil *RateLimits allows everything.
 func (rl *RateLimits) allow(caller string, op wwe.Operation) error {
 	if rl == nil {
 		return nil
 	}
+	perOp := rl.perOp[op]
+	if rl.global == 0 && perOp == 0 {
+		return nil
+	}
 	now := rl.now()
 	rl.mu.Lock()
 	defer rl.mu.Unlock()
-	var taken []*bucket
-	for _, lim := range []struct {
-		key bucketKey
-		n   int
-	}{{bucketKey{caller, ""}, rl.global}, {bucketKey{caller, op}, rl.perOp[op]}} {
-		if lim.n == 0 {
-			continue
+	cb := rl.caller(caller)
+	var global, one *bucket
+	if rl.global > 0 {
+		global = &cb.global
+		if err := rl.admit(global, rl.global, now); err != nil {
+			return err
 		}
-		b := rl.bucket(lim.key, lim.n, now)
-		if wait := b.refuse(lim.n, now, rl.quarantine); wait > 0 {
-			e := wwe.Errorf(wwe.CodeRateLimited, "rate limit of %d requests per minute exceeded", lim.n)
-			e.RetryAfter = int(math.Ceil(wait.Seconds()))
-			return e
-		}
-		taken = append(taken, b)
 	}
-	for _, b := range taken {
-		b.tokens--
+	if perOp > 0 {
+		one = cb.op(op)
+		if err := rl.admit(one, perOp, now); err != nil {
+			return err
+		}
+	}
+	// Only a request both limits admit takes a token from each.
+	for _, b := range [2]*bucket{global, one} {
+		if b != nil {
+			b.tokens--
+		}
 	}
 	return nil
 }
 
-func (rl *RateLimits) bucket(key bucketKey, n int, now time.Time) *bucket {
-	b, ok := rl.buckets[key]
+// admit checks that b, limited to n per minute, has a token to take.
+func (rl *RateLimits) admit(b *bucket, n int, now time.Time) error {
+	wait := b.refuse(n, now, rl.quarantine)
+	if wait == 0 {
+		return nil
+	}
+	e := wwe.Errorf(wwe.CodeRateLimited, "rate limit of %d requests per minute exceeded", n)
+	e.RetryAfter = int(math.Ceil(wait.Seconds()))
+	return e
+}
+
+// caller returns the buckets of caller, most recently seen now, tracking it
+// (and forgetting the least recently seen caller when full) if it is new.
+func (rl *RateLimits) caller(caller string) *callerBuckets {
+	if el, ok := rl.callers[caller]; ok {
+		rl.lru.MoveToFront(el)
+		return el.Value.(*callerBuckets)
+	}
+	if rl.lru.Len() >= rl.maxCallers {
+		oldest := rl.lru.Back()
+		delete(rl.callers, oldest.Value.(*callerBuckets).caller)
+		rl.lru.Remove(oldest)
+	}
+	cb := &callerBuckets{caller: caller}
+	rl.callers[caller] = rl.lru.PushFront(cb)
+	return cb
+}
+
+func (cb *callerBuckets) op(op wwe.Operation) *bucket {
+	b, ok := cb.perOp[op]
 	if !ok {
-		if len(rl.buckets) >= maxBuckets {
-			rl.prune(now)
+		if cb.perOp == nil {
+			cb.perOp = map[wwe.Operation]*bucket{}
 		}
-		b = &bucket{tokens: float64(n), last: now}
-		rl.buckets[key] = b
+		b = &bucket{}
+		cb.perOp[op] = b
 	}
 	return b
 }
@@ -157,6 +219,9 @@ func (rl *RateLimits) bucket(key bucketKey, n int, now time.Time) *bucket {
 // refuse refills b and returns how long its caller must wait, or 0 when a
 // token is there to take.
 func (b *bucket) refuse(n int, now time.Time, quarantine time.Duration) time.Duration {
+	if !b.started {
+		b.tokens, b.last, b.started = float64(n), now, true
+	}
 	if now.Before(b.quarantined) {
 		return b.quarantined.Sub(now)
 	}
@@ -174,13 +239,4 @@ func (b *bucket) refuse(n int, now time.Time, quarantine time.Duration) time.Dur
 		b.quarantined = now.Add(quarantine)
 	}
 	return wait
-}
-
-// prune drops the buckets that are idle for over a minute: they are full.
-func (rl *RateLimits) prune(now time.Time) {
-	for k, b := range rl.buckets {
-		if now.Sub(b.last) > time.Minute && !now.Before(b.quarantined) {
-			delete(rl.buckets, k)
-		}
-	}
 }

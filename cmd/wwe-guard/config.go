@@ -44,6 +44,9 @@ type config struct {
 		MaxDepth     int   `yaml:"maxDepth" validate:"gt=0"`
 		MaxKeys      int   `yaml:"maxKeys" validate:"gt=0"`
 	} `yaml:"limits"`
+	RateLimits struct {
+		MaxCallers int `yaml:"maxCallers" validate:"gt=0"` // callers tracked at most (LRU)
+	} `yaml:"rateLimits"`
 	DecisionLog struct {
 		Output string `yaml:"output" validate:"required"`
 		Values string `yaml:"values" validate:"oneof=mask keep"` // mask: "***" (default); keep: replayable
@@ -63,6 +66,7 @@ func defaultConfig() config {
 	c.UserDataMode = "reject"
 	l := api.DefaultLimits()
 	c.Limits.MaxBodyBytes, c.Limits.MaxKeyBytes, c.Limits.MaxDepth, c.Limits.MaxKeys = l.MaxBodyBytes, l.MaxKeyBytes, l.MaxDepth, l.MaxKeys
+	c.RateLimits.MaxCallers = api.DefaultMaxCallers
 	c.DecisionLog.Output = "stdout"
 	c.DecisionLog.Values = "mask"
 	return c
@@ -171,7 +175,7 @@ func (c *config) validate() []string {
 	if err != nil {
 		problems = append(problems, strings.Split(err.Error(), "\n")...)
 	}
-	c.rateLimits = rl
+	c.rateLimits = rl.WithMaxCallers(c.RateLimits.MaxCallers)
 	return problems
 }
 
