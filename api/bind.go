@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -152,16 +151,17 @@ func (s *Server) bindObject(c echo.Context, v *validator, fields map[string]func
 }
 
 // ifMatch reads the If-Match header: one entity tag, a revision of the
-// interaction ("7", W/"7" or 7). Absent, or "*": 0, no condition.
-func ifMatch(r *http.Request) (int64, error) {
+// interaction as its ETag gave it ("<boot>.<version>"). Absent, or "*": no
+// condition. A bare version is refused: it may name a state of another
+// lifetime of the service.
+func ifMatch(r *http.Request) (wwe.Revision, error) {
 	raw := strings.TrimSpace(r.Header.Get("If-Match"))
 	if raw == "" || raw == "*" {
-		return 0, nil
+		return wwe.Revision{}, nil
 	}
-	tag := strings.Trim(strings.TrimPrefix(raw, "W/"), `"`)
-	v, err := strconv.ParseInt(tag, 10, 64)
-	if err != nil || v <= 0 {
-		return 0, invalid("If-Match must be the interaction's version, e.g. \"7\"")
+	rev, ok := wwe.ParseETag(raw)
+	if !ok {
+		return wwe.Revision{}, invalid("If-Match must be the interaction's ETag, e.g. \"5f3a9c.7\"")
 	}
-	return v, nil
+	return rev, nil
 }

@@ -18,7 +18,7 @@ type call struct {
 	target         any
 	extensions     wwe.UserData
 	caller         guard.Caller
-	ifMatch        int64 // a write's If-Match: the revision it applies to (0: any; reads ignore the header)
+	ifMatch        wwe.Revision // a write's If-Match: the revision it applies to (none: any; reads ignore the header)
 }
 
 // input builds the policy input for c against the interaction as the
@@ -47,7 +47,7 @@ func (c *call) input(it *wwe.Interaction) guard.Input {
 
 // command is the write that c forwards to the service, conditioned on the
 // revision of the interaction the decision was made on.
-func (c *call) command(version int64) wwe.Command {
+func (c *call) command(rev wwe.Revision) wwe.Command {
 	cmd := wwe.Command{
 		Op:            c.op,
 		InteractionID: c.interactionID,
@@ -57,7 +57,7 @@ func (c *call) command(version int64) wwe.Command {
 		Target:        c.target,
 		Extensions:    c.extensions,
 		Origin:        c.caller.Origin,
-		IfVersion:     version,
+		IfMatch:       rev,
 	}
 	if c.warningMessage != nil {
 		cmd.WarningMessage = *c.warningMessage

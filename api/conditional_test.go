@@ -128,20 +128,42 @@ func TestWritesAreConditional(t *testing.T) {
 		t.Errorf("the frozen disposition changed: %v", it)
 	}
 
-	// A client's own If-Match: a stale version is refused, nothing forwarded.
+	// A client's own If-Match, the ETag of a read: a stale revision is
+	// refused, nothing forwarded.
+	current := etag(t, g)
+	if !strings.HasSuffix(current, `.4"`) {
+		t.Fatalf("ETag = %q, want revision 4 of the service's lifetime", current)
+	}
+	stale := strings.TrimSuffix(current, `4"`) + `3"`
 	patches := upstream.count(http.MethodPatch)
-	if code, body := patch(t, g, `{"Notes":"three"}`, "If-Match", `"3"`); code != http.StatusConflict || body["errorCode"] != "INTERACTION_CHANGED" {
+	if code, body := patch(t, g, `{"Notes":"three"}`, "If-Match", stale); code != http.StatusConflict || body["errorCode"] != "INTERACTION_CHANGED" {
 		t.Errorf("stale If-Match: %d %v", code, body)
 	}
 	if upstream.count(http.MethodPatch) != patches {
 		t.Error("a write with a stale If-Match reached the service")
 	}
-	if code, body := patch(t, g, `{"Notes":"three"}`, "If-Match", `"4"`); code != http.StatusOK || body["version"] != float64(5) {
+	if code, body := patch(t, g, `{"Notes":"three"}`, "If-Match", current); code != http.StatusOK || body["version"] != float64(5) {
 		t.Errorf("current If-Match: %d %v", code, body)
 	}
-	if code, _ := patch(t, g, `{"Notes":"x"}`, "If-Match", `"seven"`); code != http.StatusBadRequest {
-		t.Errorf("malformed If-Match: %d", code)
+	for _, bad := range []string{`"seven"`, `"5"`, `5`, `W/` + current, `"boot.5"x`, `".5"`} {
+		if code, _ := patch(t, g, `{"Notes":"x"}`, "If-Match", bad); code != http.StatusBadRequest {
+			t.Errorf("If-Match %s: %d, want 400", bad, code)
+		}
 	}
+	if upstream.count(http.MethodPatch) != patches+1 {
+		t.Error("a write with a malformed If-Match reached the service")
+	}
+}
+
+// etag returns the ETag of interaction 1 as url answers it.
+func etag(t *testing.T, url string) string {
+	t.Helper()
+	resp, err := http.Get(url + "/v1/interactions/1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.Header.Get("ETag")
 }
 
 func get(t *testing.T, url string) (int, map[string]any) {

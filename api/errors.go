@@ -54,6 +54,9 @@ func (restReply) result(c echo.Context, status int, v any) error {
 	if status == http.StatusNoContent {
 		return c.NoContent(status)
 	}
+	if it, ok := v.(*wwe.Interaction); ok && it != nil && it.Revision().Known() {
+		c.Response().Header().Set("ETag", it.Revision().ETag())
+	}
 	return c.JSON(status, v)
 }
 

@@ -41,7 +41,7 @@ func (s *Server) process(c echo.Context, cl *call, rp replier) error {
 	}
 	for attempt := 1; ; attempt++ {
 		result, status, err := s.attempt(c, d, cl, attempt > 1)
-		if wwe.ErrorCode(err) == wwe.CodeInteractionChanged && cl.ifMatch == 0 && attempt < maxAttempts {
+		if wwe.ErrorCode(err) == wwe.CodeInteractionChanged && !cl.ifMatch.Known() && attempt < maxAttempts {
 			continue
 		}
 		if err != nil {
@@ -111,8 +111,8 @@ func (s *Server) attempt(c echo.Context, d Decider, cl *call, fresh bool) (any, 
 	if notFound {
 		return nil, 0, wwe.Errorf(wwe.CodeInteractionNotFound, "interaction %q not found", cl.interactionID)
 	}
-	if cl.ifMatch > 0 && it != nil && it.Version != cl.ifMatch {
-		return nil, 0, wwe.Errorf(wwe.CodeInteractionChanged, "interaction %q is at version %d, not %d", cl.interactionID, it.Version, cl.ifMatch)
+	if cl.ifMatch.Known() && it != nil && it.Revision() != cl.ifMatch {
+		return nil, 0, wwe.Errorf(wwe.CodeInteractionChanged, "interaction %q is not at revision %s", cl.interactionID, cl.ifMatch.ETag())
 	}
 	result, status, err := s.forward(ctx, d, cl, it)
 	if err != nil {
@@ -128,7 +128,7 @@ func (s *Server) attempt(c echo.Context, d Decider, cl *call, fresh bool) (any, 
 // the service's remembered revision (it is forwarded on that condition);
 // reads, retries and writes with the client's own If-Match read afresh.
 func (s *Server) lookup(ctx context.Context, cl *call, fresh bool) (*wwe.Interaction, error) {
-	if wr, ok := s.svc.(writeReader); ok && cl.op.Writes() && !fresh && cl.ifMatch == 0 {
+	if wr, ok := s.svc.(writeReader); ok && cl.op.Writes() && !fresh && !cl.ifMatch.Known() {
 		return wr.InteractionForWrite(ctx, cl.interactionID)
 	}
 	return s.svc.Interaction(ctx, cl.interactionID)
@@ -170,11 +170,11 @@ func (s *Server) forward(ctx context.Context, d Decider, cl *call, it *wwe.Inter
 			return it, http.StatusOK, nil // strip mode dropped every key
 		}
 	}
-	var version int64
+	var rev wwe.Revision
 	if it != nil {
-		version = it.Version
+		rev = it.Revision()
 	}
-	updated, err := s.svc.Do(ctx, cl.command(version))
+	updated, err := s.svc.Do(ctx, cl.command(rev))
 	if err != nil {
 		return nil, 0, err
 	}

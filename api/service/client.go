@@ -51,14 +51,13 @@ func NewClient(baseURL string, timeout time.Duration) (*Client, error) {
 // Interactions lists every interaction.
 func (c *Client) Interactions(ctx context.Context) ([]*wwe.Interaction, error) {
 	var list []*wwe.Interaction
-	if err := c.call(ctx, http.MethodGet, headers{}, nil, &list, "interactions"); err != nil {
+	if _, err := c.call(ctx, http.MethodGet, headers{}, nil, &list, "interactions"); err != nil {
 		return nil, err
 	}
 	for _, it := range list {
 		if err := normalizeInteraction(it); err != nil {
 			return nil, err
 		}
-		c.seen.remember(it)
 	}
 	return list, nil
 }
@@ -66,15 +65,12 @@ func (c *Client) Interactions(ctx context.Context) ([]*wwe.Interaction, error) {
 // Interaction returns one interaction.
 func (c *Client) Interaction(ctx context.Context, id string) (*wwe.Interaction, error) {
 	var it *wwe.Interaction
-	if err := c.call(ctx, http.MethodGet, headers{}, nil, &it, "interactions", id); err != nil {
+	tag, err := c.call(ctx, http.MethodGet, headers{}, nil, &it, "interactions", id)
+	if err != nil {
 		c.seen.forget(id)
 		return nil, err
 	}
-	if err := normalizeInteraction(it); err != nil {
-		return nil, err
-	}
-	c.seen.remember(it)
-	return it, nil
+	return c.answered(it, tag)
 }
 
 // InteractionForWrite returns the interaction a write is to be decided on:
@@ -125,12 +121,28 @@ func (c *Client) Do(ctx context.Context, cmd wwe.Command) (*wwe.Interaction, err
 		return nil, wwe.Errorf(wwe.CodeInvalidRequest, "unsupported operation %s", cmd.Op)
 	}
 	var it *wwe.Interaction
-	if err := c.call(ctx, method, headers{origin: cmd.Origin, ifVersion: cmd.IfVersion}, body, &it, path...); err != nil {
+	tag, err := c.call(ctx, method, headers{origin: cmd.Origin, ifMatch: cmd.IfMatch}, body, &it, path...)
+	if err != nil {
 		c.seen.forget(id)
 		return nil, err
 	}
+	return c.answered(it, tag)
+}
+
+// answered completes an interaction the service answered with the
+// lifetime its ETag names, and remembers its revision. An answer without
+// an ETag of its version reports no revision: it is neither remembered nor
+// a condition for writes.
+func (c *Client) answered(it *wwe.Interaction, etag string) (*wwe.Interaction, error) {
+	if it == nil {
+		return nil, nil
+	}
 	if err := normalizeInteraction(it); err != nil {
 		return nil, err
+	}
+	it.Boot = ""
+	if rev, ok := wwe.ParseETag(etag); ok && rev.Version == it.Version {
+		it.Boot = rev.Boot
 	}
 	c.seen.remember(it)
 	return it, nil
@@ -153,30 +165,32 @@ func routeName(op wwe.Operation) string {
 
 // Ready asks the service's /health.
 func (c *Client) Ready(ctx context.Context) error {
-	return c.call(ctx, http.MethodGet, headers{}, nil, nil, "..", "health")
+	_, err := c.call(ctx, http.MethodGet, headers{}, nil, nil, "..", "health")
+	return err
 }
 
 // headers are the request headers a call may carry.
 type headers struct {
-	origin    string // Origin: the caller, owner of markdone blocks
-	ifVersion int64  // If-Match: the revision a write applies to
+	origin  string       // Origin: the caller, owner of markdone blocks
+	ifMatch wwe.Revision // If-Match: the revision a write applies to, when known
 }
 
-// call makes one request and decodes a 2xx answer into out.
-func (c *Client) call(ctx context.Context, method string, h headers, body, out any, segments ...string) error {
+// call makes one request and decodes a 2xx answer into out; it returns the
+// answer's ETag.
+func (c *Client) call(ctx context.Context, method string, h headers, body, out any, segments ...string) (string, error) {
 	ctx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
 	var r io.Reader
 	if body != nil {
 		b, err := json.Marshal(body)
 		if err != nil {
-			return unavailable(fmt.Errorf("encode body: %w", err))
+			return "", unavailable(fmt.Errorf("encode body: %w", err))
 		}
 		r = bytes.NewReader(b)
 	}
 	req, err := http.NewRequestWithContext(ctx, method, c.rawURL(segments...), r)
 	if err != nil {
-		return unavailable(err)
+		return "", unavailable(err)
 	}
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
@@ -184,34 +198,35 @@ func (c *Client) call(ctx context.Context, method string, h headers, body, out a
 	if h.origin != "" {
 		req.Header.Set("Origin", h.origin)
 	}
-	if h.ifVersion > 0 {
-		req.Header.Set("If-Match", formatETag(h.ifVersion))
+	if h.ifMatch.Known() {
+		req.Header.Set("If-Match", h.ifMatch.ETag())
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return unavailable(err)
+		return "", unavailable(err)
 	}
 	defer resp.Body.Close()
 	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxAnswerBytes))
 	if err != nil {
-		return unavailable(err)
+		return "", unavailable(err)
 	}
 	if resp.StatusCode >= 300 {
 		var e wwe.Error
 		if json.Unmarshal(raw, &e) == nil && e.Code != "" {
-			return &e
+			return "", &e
 		}
-		return unavailable(fmt.Errorf("status %d", resp.StatusCode))
+		return "", unavailable(fmt.Errorf("status %d", resp.StatusCode))
 	}
+	tag := resp.Header.Get("ETag")
 	if out == nil || resp.StatusCode == http.StatusNoContent {
-		return nil
+		return tag, nil
 	}
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.UseNumber()
 	if err := dec.Decode(out); err != nil {
-		return unavailable(fmt.Errorf("decode answer: %w", err))
+		return "", unavailable(fmt.Errorf("decode answer: %w", err))
 	}
-	return nil
+	return tag, nil
 }
 
 // rawURL builds the request URL with every segment path-escaped.
@@ -262,6 +277,9 @@ func (c *Client) Subscribe(ctx context.Context) (<-chan wwe.Event, error) {
 	go func() {
 		defer close(ch)
 		defer resp.Body.Close()
+		// While the stream is down the guard cannot tell what happened at
+		// the service: a revision it remembers must be read again.
+		defer c.seen.clear()
 		sc := bufio.NewScanner(resp.Body)
 		sc.Buffer(make([]byte, 64<<10), maxAnswerBytes)
 		for sc.Scan() {

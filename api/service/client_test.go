@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -140,5 +141,51 @@ func TestClientServiceUnavailable(t *testing.T) {
 	}
 	if _, err := service.NewClient("ftp://x", time.Second); err == nil {
 		t.Error("NewClient accepted a non-HTTP URL")
+	}
+}
+
+// TestClientForgetsRevisionsWhenStreamBreaks: the client decides writes on
+// the last revision it saw without reading it again, but not once its event
+// stream from the service has broken: what happened meanwhile is unknown,
+// so the next write's interaction is read afresh. Its revisions carry the
+// service's lifetime from the ETag.
+func TestClientForgetsRevisionsWhenStreamBreaks(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	mem := service.NewMemory([]*wwe.Interaction{{InteractionID: "1", MediaType: "voice", State: wwe.StateTalking}})
+	sim := api.New(api.Config{Service: mem, Decider: guard.AllowAll{}})
+	var reads atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet && r.URL.Path == "/v1/interactions/1" {
+			reads.Add(1)
+		}
+		sim.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	c, err := service.NewClient(srv.URL, 2*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	it, err := c.Interaction(ctx, "1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := mem.Interaction(ctx, "1")
+	if it.Revision() != want.Revision() || !it.Revision().Known() {
+		t.Fatalf("revision = %+v, want the service's %+v", it.Revision(), want.Revision())
+	}
+	events, err := c.Subscribe(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.InteractionForWrite(ctx, "1"); err != nil || reads.Load() != 1 {
+		t.Fatalf("a write was decided after %d reads (%v), want the remembered revision", reads.Load(), err)
+	}
+
+	sim.EndStreams() // the service's event stream breaks
+	for range events {
+	}
+	if _, err := c.InteractionForWrite(ctx, "1"); err != nil || reads.Load() != 2 {
+		t.Errorf("after the stream broke a write was decided after %d reads (%v), want a fresh read", reads.Load(), err)
 	}
 }

@@ -2,6 +2,8 @@ package service
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"fmt"
 	"strconv"
 	"sync"
@@ -14,6 +16,7 @@ import (
 // use; a command that fails changes nothing; every interaction it returns is
 // a copy.
 type Memory struct {
+	boot     string // this lifetime of the service: every revision it gives carries it
 	mu       sync.Mutex
 	byID     map[string]*wwe.Interaction
 	order    []string
@@ -22,11 +25,21 @@ type Memory struct {
 	events   *fanout.Broadcaster
 }
 
-// NewMemory returns a service holding copies of seed.
+// newBoot returns a random id for one lifetime of the service.
+func newBoot() string {
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// NewMemory returns a service holding copies of seed, its revisions those
+// of a new lifetime: a version of this Memory never matches a revision of
+// another, a restarted service's included.
 func NewMemory(seed []*wwe.Interaction) *Memory {
-	m := &Memory{byID: map[string]*wwe.Interaction{}, events: fanout.New()}
+	m := &Memory{boot: newBoot(), byID: map[string]*wwe.Interaction{}, events: fanout.New()}
 	for _, it := range seed {
 		c := it.Clone()
+		c.Boot = m.boot
 		if c.Version == 0 {
 			c.Version = 1
 		}
@@ -92,8 +105,8 @@ func (m *Memory) Do(_ context.Context, cmd wwe.Command) (*wwe.Interaction, error
 	if err != nil {
 		return nil, err
 	}
-	if cmd.IfVersion > 0 && it.Version != cmd.IfVersion {
-		return nil, wwe.Errorf(wwe.CodeInteractionChanged, "interaction %q changed: version %d, not %d", it.InteractionID, it.Version, cmd.IfVersion)
+	if cmd.IfMatch.Known() && cmd.IfMatch != it.Revision() {
+		return nil, wwe.Errorf(wwe.CodeInteractionChanged, "interaction %q changed: revision %s, not %s", it.InteractionID, it.Revision().ETag(), cmd.IfMatch.ETag())
 	}
 	result, err := m.apply(it, cmd)
 	if err != nil {
@@ -232,6 +245,7 @@ func (m *Memory) consult(parent *wwe.Interaction, cmd wwe.Command) (*wwe.Interac
 		CallType:            "CONSULT",
 		State:               wwe.StateDialing,
 		UserData:            parent.UserData.Clone(),
+		Boot:                m.boot,
 	}
 	writeUserData(c, cmd.KeyValues)
 	m.byID[id] = c

@@ -233,7 +233,11 @@ func TestMemoryVersions(t *testing.T) {
 	if v := version(); v != 1 {
 		t.Fatalf("seeded version = %d, want 1", v)
 	}
-	if _, err := m.Do(ctx, wwe.Command{Op: wwe.OpSetUserData, InteractionID: "1", KeyValues: wwe.UserData{"A": "1"}, IfVersion: 1}); err != nil {
+	first, err := m.Interaction(ctx, "1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.Do(ctx, wwe.Command{Op: wwe.OpSetUserData, InteractionID: "1", KeyValues: wwe.UserData{"A": "1"}, IfMatch: first.Revision()}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := m.Do(ctx, wwe.Command{Op: wwe.OpDeleteUserData, InteractionID: "1", Key: "Missing"}); err != nil {
@@ -242,9 +246,16 @@ func TestMemoryVersions(t *testing.T) {
 	if v := version(); v != 2 {
 		t.Fatalf("version after one change and one no-op = %d, want 2", v)
 	}
-	_, err := m.Do(ctx, wwe.Command{Op: wwe.OpSetUserData, InteractionID: "1", KeyValues: wwe.UserData{"A": "stale"}, IfVersion: 1})
+	_, err = m.Do(ctx, wwe.Command{Op: wwe.OpSetUserData, InteractionID: "1", KeyValues: wwe.UserData{"A": "stale"}, IfMatch: first.Revision()})
 	if wwe.ErrorCode(err) != wwe.CodeInteractionChanged {
 		t.Fatalf("write to a stale revision: %v", err)
+	}
+	// The same version of another lifetime of the service (a restart) is
+	// another revision.
+	now, _ := m.Interaction(ctx, "1")
+	other := wwe.Revision{Boot: "restarted", Version: now.Version}
+	if _, err := m.Do(ctx, wwe.Command{Op: wwe.OpSetUserData, InteractionID: "1", KeyValues: wwe.UserData{"A": "stale"}, IfMatch: other}); wwe.ErrorCode(err) != wwe.CodeInteractionChanged {
+		t.Fatalf("write to the same version of another lifetime: %v", err)
 	}
 	if it, _ := m.Interaction(ctx, "1"); it.UserData["A"] != "1" || it.Version != 2 {
 		t.Errorf("a refused write changed the interaction: %+v", it)

@@ -1,7 +1,6 @@
 package service
 
 import (
-	"strconv"
 	"sync"
 
 	"github.com/wwe-guard/wwe-guard/internal/wwe"
@@ -12,22 +11,23 @@ import (
 const maxRevisions = 4096
 
 // revisions remembers the last revision of each interaction a Client saw in
-// an answer of the service. It only holds interactions with a Version: a
-// service that reports none cannot refuse a write to a stale revision, so
-// its interactions are always read afresh.
+// an answer of the service. It only holds interactions with a known
+// revision (a version and the service lifetime its ETag named): a service
+// that reports none cannot refuse a write to a stale revision, so its
+// interactions are always read afresh.
 type revisions struct {
 	mu   sync.Mutex
 	byID map[string]*wwe.Interaction
 }
 
 func (r *revisions) remember(it *wwe.Interaction) {
-	if it == nil || it.Version == 0 {
+	if it == nil || !it.Revision().Known() {
 		return
 	}
 	c := it.Clone()
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if old, ok := r.byID[c.InteractionID]; ok && old.Version > c.Version {
+	if old, ok := r.byID[c.InteractionID]; ok && old.Boot == c.Boot && old.Version > c.Version {
 		return // an answer that overtook a newer one
 	}
 	if r.byID == nil || len(r.byID) >= maxRevisions {
@@ -42,6 +42,13 @@ func (r *revisions) forget(id string) {
 	delete(r.byID, id)
 }
 
+// clear forgets every revision.
+func (r *revisions) clear() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.byID = nil
+}
+
 // get returns a copy of the remembered interaction, or nil.
 func (r *revisions) get(id string) *wwe.Interaction {
 	r.mu.Lock()
@@ -52,6 +59,3 @@ func (r *revisions) get(id string) *wwe.Interaction {
 	}
 	return it.Clone()
 }
-
-// formatETag renders a revision as the entity tag of If-Match.
-func formatETag(v int64) string { return `"` + strconv.FormatInt(v, 10) + `"` }

@@ -20,16 +20,20 @@ import (
 	"github.com/wwe-guard/wwe-guard/api/service"
 	"github.com/wwe-guard/wwe-guard/guard"
 	"github.com/wwe-guard/wwe-guard/internal/syncbuf"
+	"github.com/wwe-guard/wwe-guard/internal/wwe"
 )
 
 // upstream is the reference service on an httptest server, as the guard
-// sees a remote service: it counts the event streams opened to it and can
-// hold GET /v1/interactions/1 for a while.
+// sees a remote service: it counts the event streams opened to it, can hold
+// GET /v1/interactions/1 for a while, and can restart (a new lifetime of
+// the service, from the same seed, on the same address).
 type upstream struct {
 	url     string
 	streams atomic.Int64
 	slow    atomic.Int64 // nanoseconds to hold GET /v1/interactions/1
 	held    chan struct{}
+	svc     atomic.Pointer[api.Server]
+	seed    []*wwe.Interaction
 }
 
 func startUpstream(t *testing.T) *upstream {
@@ -40,8 +44,8 @@ func startUpstream(t *testing.T) *upstream {
 	if err != nil {
 		t.Fatal(err)
 	}
-	u := &upstream{held: make(chan struct{}, 16)}
-	svc := api.New(api.Config{Service: service.NewMemory(interactions), Decider: guard.AllowAll{}})
+	u := &upstream{held: make(chan struct{}, 16), seed: interactions}
+	u.restart()
 	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/v1/events" {
 			u.streams.Add(1)
@@ -50,14 +54,22 @@ func startUpstream(t *testing.T) *upstream {
 			u.held <- struct{}{}
 			time.Sleep(d)
 		}
-		svc.ServeHTTP(w, r)
+		u.svc.Load().ServeHTTP(w, r)
 	}))
 	t.Cleanup(func() {
-		svc.EndStreams()
+		u.svc.Load().EndStreams()
 		ts.Close()
 	})
 	u.url = ts.URL
 	return u
+}
+
+// restart replaces the service with a new lifetime of it, seeded afresh;
+// the old one's event streams end, as a stopped process's would.
+func (u *upstream) restart() {
+	if old := u.svc.Swap(api.New(api.Config{Service: service.NewMemory(u.seed), Decider: guard.AllowAll{}})); old != nil {
+		old.EndStreams()
+	}
 }
 
 // sidecarConfig writes a config with the e2e options for a guard in front

@@ -13,5 +13,5 @@ type Command struct {
 	Target         any      // consult and its kin: a string or an object
 	Extensions     UserData // consult and its kin
 	Origin         string   // the caller that owns a markdone block
-	IfVersion      int64    // > 0: apply only to this revision of the interaction, else INTERACTION_CHANGED
+	IfMatch        Revision // when known: apply only to this revision of the interaction, else INTERACTION_CHANGED
 }

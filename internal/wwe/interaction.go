@@ -65,10 +65,22 @@ type Interaction struct {
 	UserData              UserData        `json:"userData"`
 	MarkdoneBlocks        []MarkdoneBlock `json:"markdoneBlocks"`
 	// Version is the revision the service gives the interaction; it grows
-	// with every change. A write conditioned on it (Command.IfVersion, the
+	// with every change. A write conditioned on it (Command.IfMatch, the
 	// If-Match header) is refused with INTERACTION_CHANGED once the
 	// interaction has moved on. 0: the service does not report revisions.
 	Version int64 `json:"version,omitempty"`
+	// Boot is the lifetime of the service that gave Version (its ETag,
+	// never in the body): versions are comparable only within one.
+	Boot string `json:"-"`
+}
+
+// Revision returns the revision the interaction is at; the zero Revision
+// when the service does not report revisions.
+func (i *Interaction) Revision() Revision {
+	if i.Boot == "" || i.Version <= 0 {
+		return Revision{}
+	}
+	return Revision{Boot: i.Boot, Version: i.Version}
 }
 
 // Live reports whether the interaction is still in progress: setUserData and
