@@ -118,10 +118,31 @@ func (s *Server) attempt(c echo.Context, d Decider, cl *call, fresh bool) (any, 
 	if err != nil {
 		return nil, 0, err
 	}
-	if it, ok := result.(*wwe.Interaction); ok && it != nil {
-		result = readable(it, dec)
+	if out, ok := result.(*wwe.Interaction); ok && out != nil {
+		if out != it && !onlyThisWrite(it, out) {
+			// The service answered with the interaction as it is now, which
+			// may hold what the decision did not see (keys written
+			// elsewhere meanwhile): what the caller may read of it is
+			// decided on it.
+			if dec, err = s.decide(ctx, d, cl.input(out)); err != nil {
+				return nil, 0, err
+			}
+		}
+		result = readable(out, dec)
 	}
 	return result, status, nil
+}
+
+// onlyThisWrite reports whether out is the interaction the decision saw
+// (decided) with this call's write applied and nothing else: the next
+// revision of it, in the same lifetime of the service. The write's decision
+// then already covers what the caller may read of it.
+func onlyThisWrite(decided, out *wwe.Interaction) bool {
+	if decided == nil || decided.InteractionID != out.InteractionID {
+		return false
+	}
+	before, after := decided.Revision(), out.Revision()
+	return before.Known() && after.Boot == before.Boot && after.Version == before.Version+1
 }
 
 // lookup reads the interaction cl is decided on. A write may be decided on

@@ -73,13 +73,14 @@ func (u *upstream) restart() {
 }
 
 // sidecarConfig writes a config with the e2e options for a guard in front
-// of the service at url, logging decisions to the returned file.
-func sidecarConfig(t *testing.T, url string) (cfg, decisions string) {
+// of the service at url, logging decisions to the returned file; extra is
+// appended at the top level.
+func sidecarConfig(t *testing.T, url string, extra ...string) (cfg, decisions string) {
 	t.Helper()
 	dir := t.TempDir()
 	decisions = filepath.Join(dir, "decisions.jsonl")
 	cfg = filepath.Join(dir, "guard.yaml")
-	mustWrite(t, cfg, "upstream:\n  kind: http\n  url: "+url+"\noptions:"+e2eOptions+"\ndecisionLog:\n  output: "+decisions+"\n")
+	mustWrite(t, cfg, "upstream:\n  kind: http\n  url: "+url+"\noptions:"+e2eOptions+"\ndecisionLog:\n  output: "+decisions+"\n"+strings.Join(extra, ""))
 	return cfg, decisions
 }
 
