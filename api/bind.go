@@ -68,9 +68,17 @@ func tooLarge(limit int64) *wwe.Error {
 	return wwe.Errorf(wwe.CodeRequestTooLarge, "request body is larger than %d bytes", limit)
 }
 
-// pathParam returns the unescaped path parameter name of c.
+// pathParam returns the path parameter name of c, percent-decoded exactly
+// once. Echo matches routes against the request's raw path when it has one
+// (the client escaped something that did not need it, or a '/'), and then
+// the parameter is still escaped; otherwise it matches the decoded path and
+// the parameter is decoded already.
 func pathParam(c echo.Context, name string) (string, error) {
-	v, err := url.PathUnescape(c.Param(name))
+	v := c.Param(name)
+	if c.Request().URL.RawPath == "" {
+		return v, nil
+	}
+	v, err := url.PathUnescape(v)
 	if err != nil {
 		return "", invalid("path parameter %s is not properly escaped", name)
 	}
@@ -139,7 +147,7 @@ func (s *Server) param(c echo.Context, v *validator, name, what string) (string,
 	if err != nil {
 		return "", err
 	}
-	return raw, v.name(what, raw)
+	return raw, v.segment(what, raw)
 }
 
 // bindObject reads a JSON object body whose fields are exactly those in

@@ -41,7 +41,17 @@ func (v *validator) id(what string, raw any) (string, error) {
 	if !ok {
 		return "", invalid("%s must be a string", what)
 	}
-	return s, v.name(what, s)
+	return s, v.segment(what, s)
+}
+
+// segment checks an id or key that a remote service receives as one segment
+// of a URL path: a name that is not "." or "..", which no escaping keeps
+// from being read as "this" or "the parent" segment.
+func (v *validator) segment(what, s string) error {
+	if s == "." || s == ".." {
+		return invalid("%s must not be %q", what, s)
+	}
+	return v.name(what, s)
 }
 
 // userData validates a key/value object: keys are names, values are
