@@ -201,11 +201,7 @@ func (c *Client) call(ctx context.Context, method string, h headers, body, out a
 		return unavailable(err)
 	}
 	if resp.StatusCode >= 300 {
-		var e wwe.Error
-		if json.Unmarshal(raw, &e) == nil && e.Code != "" {
-			return &e
-		}
-		return unavailable(fmt.Errorf("status %d", resp.StatusCode))
+		return refused(resp.StatusCode, raw)
 	}
 	if out == nil || resp.StatusCode == http.StatusNoContent {
 		return nil
