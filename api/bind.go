@@ -3,11 +3,9 @@ package api
 import (
 	"errors"
 	"io"
-	"maps"
 	"mime"
 	"net/http"
 	"net/url"
-	"slices"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -20,38 +18,66 @@ import (
 // (envelope, parameters, key/value object) on top of Limits.MaxDepth.
 const nestingSlack = 4
 
-// readBody reads a JSON request body within the configured size limit. A body
-// over the limit is refused whatever its transfer encoding.
+// readBody reads a JSON request body within the configured size limit and
+// decodes it. A body over the limit is refused whatever its transfer
+// encoding; one whose Content-Length is over the limit is not read at all.
 func (s *Server) readBody(c echo.Context) (any, error) {
 	r := c.Request()
 	if r.ContentLength > s.limits.MaxBodyBytes {
 		return nil, tooLarge(s.limits.MaxBodyBytes)
 	}
+	if err := jsonContent(r); err != nil {
+		return nil, err
+	}
+	body, err := s.readLimited(c)
+	if err != nil {
+		return nil, err
+	}
+	return decodeJSON(body, s.limits.MaxDepth+nestingSlack)
+}
+
+// jsonContent refuses a request whose body is not declared as JSON.
+func jsonContent(r *http.Request) error {
 	mt, _, err := mime.ParseMediaType(r.Header.Get(echo.HeaderContentType))
 	if err != nil || mt != echo.MIMEApplicationJSON {
-		return nil, wwe.Errorf(wwe.CodeUnsupportedMediaType, "request body must be application/json")
+		return wwe.Errorf(wwe.CodeUnsupportedMediaType, "request body must be application/json")
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(c.Response(), r.Body, s.limits.MaxBodyBytes))
+	return nil
+}
+
+// readLimited reads the request body, at most MaxBodyBytes of it. When it
+// refuses the body (over the limit, unreadable, empty) it still returns
+// what it read, which the SCAPI door searches for a referenceId.
+func (s *Server) readLimited(c echo.Context) ([]byte, error) {
+	body, err := io.ReadAll(http.MaxBytesReader(c.Response(), c.Request().Body, s.limits.MaxBodyBytes))
 	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
-			return nil, tooLarge(s.limits.MaxBodyBytes)
+			return body, tooLarge(s.limits.MaxBodyBytes)
 		}
-		return nil, invalid("request body could not be read")
+		return body, invalid("request body could not be read")
 	}
 	if len(body) == 0 {
-		return nil, invalid("request body is empty")
+		return body, invalid("request body is empty")
 	}
-	return decodeJSON(body, s.limits.MaxDepth+nestingSlack)
+	return body, nil
 }
 
 func tooLarge(limit int64) *wwe.Error {
 	return wwe.Errorf(wwe.CodeRequestTooLarge, "request body is larger than %d bytes", limit)
 }
 
-// pathParam returns the unescaped path parameter name of c.
+// pathParam returns the path parameter name of c, percent-decoded exactly
+// once. Echo matches routes against the request's raw path when it has one
+// (the client escaped something that did not need it, or a '/'), and then
+// the parameter is still escaped; otherwise it matches the decoded path and
+// the parameter is decoded already.
 func pathParam(c echo.Context, name string) (string, error) {
-	v, err := url.PathUnescape(c.Param(name))
+	v := c.Param(name)
+	if c.Request().URL.RawPath == "" {
+		return v, nil
+	}
+	v, err := url.PathUnescape(v)
 	if err != nil {
 		return "", invalid("path parameter %s is not properly escaped", name)
 	}
@@ -92,7 +118,7 @@ func (s *Server) bindREST(c echo.Context, op wwe.Operation) (*call, error) {
 			}
 		}
 	case wwe.OpBlockMarkdone:
-		err = s.bindObject(c, v, map[string]func(any) error{
+		err = s.bindObject(c, map[string]func(any) error{
 			"warningMessage": func(raw any) error {
 				msg, ok := raw.(string)
 				if !ok || msg == "" {
@@ -103,7 +129,7 @@ func (s *Server) bindREST(c echo.Context, op wwe.Operation) (*call, error) {
 			},
 		}, "warningMessage")
 	case wwe.OpConsult, wwe.OpSingleStepTransfer, wwe.OpSingleStepConference:
-		err = s.bindObject(c, v, map[string]func(any) error{
+		err = s.bindObject(c, map[string]func(any) error{
 			"target":     func(raw any) (err error) { cl.target, err = v.target(raw); return err },
 			"userData":   func(raw any) (err error) { cl.keyValues, err = v.optionalUserData("userData", raw); return err },
 			"extensions": func(raw any) (err error) { cl.extensions, err = v.optionalUserData("extensions", raw); return err },
@@ -120,32 +146,32 @@ func (s *Server) param(c echo.Context, v *validator, name, what string) (string,
 	if err != nil {
 		return "", err
 	}
-	return raw, v.name(what, raw)
+	return raw, v.segment(what, raw)
 }
 
 // bindObject reads a JSON object body whose fields are exactly those in
-// fields; required names the field that must be present.
-func (s *Server) bindObject(c echo.Context, v *validator, fields map[string]func(any) error, required string) error {
+// fields, in document order (the first problem written is the one
+// reported); required names the field that must be present.
+func (s *Server) bindObject(c echo.Context, fields map[string]func(any) error, required string) error {
 	body, err := s.readBody(c)
 	if err != nil {
 		return err
 	}
-	obj, ok := body.(map[string]any)
+	obj, ok := body.(object)
 	if !ok {
 		return invalid("request body must be a JSON object")
 	}
-	if _, ok := obj[required]; !ok {
-		return invalid("%s is required", required)
-	}
-	for _, name := range slices.Sorted(maps.Keys(obj)) {
-		raw := obj[name]
-		set, ok := fields[name]
+	for _, m := range obj {
+		set, ok := fields[m.name]
 		if !ok {
-			return invalid("unknown field %q", name)
+			return invalid("unknown field %q", m.name)
 		}
-		if err := set(raw); err != nil {
+		if err := set(m.value); err != nil {
 			return err
 		}
+	}
+	if _, ok := obj.get(required); !ok {
+		return invalid("%s is required", required)
 	}
 	return nil
 }

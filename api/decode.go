@@ -10,10 +10,35 @@ import (
 	"github.com/wwe-guard/wwe-guard/internal/wwe"
 )
 
+// object is a decoded JSON object: its members in document order, so that
+// whatever walks it (validation, binding) meets problems in the order the
+// client wrote them and reports the same one every time.
+type object []member
+
+// member is one name/value pair of an object.
+type member struct {
+	name  string
+	value any
+}
+
+// get returns the value of the member called name.
+func (o object) get(name string) (any, bool) {
+	for _, m := range o {
+		if m.name == name {
+			return m.value, true
+		}
+	}
+	return nil, false
+}
+
+// indexedAbove is the member count from which duplicate names are found
+// through a map rather than by scanning the members.
+const indexedAbove = 16
+
 // decodeJSON parses one JSON document strictly: valid UTF-8, no duplicate
 // object keys, no trailing data, nesting bounded by maxNesting. Objects come
-// back as map[string]any, arrays as []any and numbers as json.Number, so
-// the validators can tell integers from other numbers.
+// back as object (members in document order), arrays as []any and numbers
+// as json.Number, so the validators can tell integers from other numbers.
 func decodeJSON(body []byte, maxNesting int) (any, error) {
 	if !utf8.Valid(body) {
 		return nil, invalid("request body is not valid UTF-8")
@@ -46,24 +71,7 @@ func readValue(dec *json.Decoder, nesting int) (any, error) {
 	}
 	switch delim {
 	case '{':
-		obj := map[string]any{}
-		for dec.More() {
-			keyTok, err := dec.Token()
-			if err != nil {
-				return nil, malformed(err)
-			}
-			key, _ := keyTok.(string)
-			if _, dup := obj[key]; dup {
-				return nil, invalid("duplicate key %q in request body", key)
-			}
-			if obj[key], err = readValue(dec, nesting-1); err != nil {
-				return nil, err
-			}
-		}
-		if _, err := dec.Token(); err != nil {
-			return nil, malformed(err)
-		}
-		return obj, nil
+		return readObject(dec, nesting)
 	case '[':
 		arr := []any{}
 		for dec.More() {
@@ -79,6 +87,46 @@ func readValue(dec *json.Decoder, nesting int) (any, error) {
 		return arr, nil
 	}
 	return nil, invalid("malformed JSON")
+}
+
+// readObject reads the members of an object whose '{' dec has just read.
+func readObject(dec *json.Decoder, nesting int) (object, error) {
+	obj := object{}
+	var names map[string]struct{} // built once the object is large
+	for dec.More() {
+		keyTok, err := dec.Token()
+		if err != nil {
+			return nil, malformed(err)
+		}
+		name, _ := keyTok.(string)
+		dup := false
+		if names != nil {
+			_, dup = names[name]
+		} else {
+			_, dup = obj.get(name)
+		}
+		if dup {
+			return nil, invalid("duplicate key %q in request body", name)
+		}
+		v, err := readValue(dec, nesting-1)
+		if err != nil {
+			return nil, err
+		}
+		obj = append(obj, member{name: name, value: v})
+		switch {
+		case names != nil:
+			names[name] = struct{}{}
+		case len(obj) > indexedAbove:
+			names = make(map[string]struct{}, 2*len(obj))
+			for _, m := range obj {
+				names[m.name] = struct{}{}
+			}
+		}
+	}
+	if _, err := dec.Token(); err != nil {
+		return nil, malformed(err)
+	}
+	return obj, nil
 }
 
 func malformed(err error) error {

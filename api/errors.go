@@ -2,6 +2,7 @@ package api
 
 import (
 	"errors"
+	"log/slog"
 	"net/http"
 	"strconv"
 
@@ -65,12 +66,21 @@ func (restReply) failure(c echo.Context, e *wwe.Error) error {
 }
 
 // fail answers err on rp. An error that is not a *wwe.Error came from
-// talking to the service; its detail is logged, never sent.
+// talking to the service; one that wraps a *wwe.Error carries detail beyond
+// it (what the service said, why a call failed). That detail is logged and
+// never sent: the client gets only the *wwe.Error.
 func (s *Server) fail(c echo.Context, rp replier, err error) error {
 	var e *wwe.Error
-	if !errors.As(err, &e) {
+	switch {
+	case !errors.As(err, &e):
 		s.log.Error("service call failed", "path", c.Path(), "err", err)
 		e = wwe.Errorf(wwe.CodeServiceUnavailable, "the interaction service could not be reached")
+	case err != error(e):
+		level := slog.LevelInfo
+		if statusOf(e.Code) >= http.StatusInternalServerError {
+			level = slog.LevelError
+		}
+		s.log.Log(c.Request().Context(), level, "call failed", "path", c.Path(), "errorCode", e.Code, "err", err)
 	}
 	if e.RetryAfter > 0 {
 		c.Response().Header().Set("Retry-After", strconv.Itoa(e.RetryAfter))

@@ -26,31 +26,31 @@ const streamBuffer = fanout.Buffer
 // (MARKDONE_BLOCKED), all published on the server's hub. Subscribers whose
 // whole rendered subscription input (caller included) is the same document
 // form a group: the group decides each event's read once, encodes it once
-// and hands the frame to each member. A member that falls streamBuffer frames
-// behind is cut off. When the service's stream breaks, every member is, so
+// and hands the frame to each subscriber. A subscriber that falls streamBuffer frames
+// behind is cut off. When the service's stream breaks, every subscriber is, so
 // clients reconnect and read afresh rather than miss events silently.
 type feed struct {
-	mu       sync.Mutex
-	upstream context.CancelFunc // closes the service's stream; nil while none is open
-	gen      int                // counts the streams opened, to tell our close from a break
-	groups   map[[sha256.Size]byte]*group
-	members  int // subscribers that joined and have not left
-	dropped  atomic.Int64
+	mu          sync.Mutex
+	upstream    context.CancelFunc // closes the service's stream; nil while none is open
+	gen         int                // counts the streams opened, to tell our close from a break
+	groups      map[[sha256.Size]byte]*group
+	subscribers int // subscribers that joined and have not left
+	dropped     atomic.Int64
 }
 
 // group is the subscribers that share one subscription input.
 type group struct {
 	key    [sha256.Size]byte
-	call   *call // the subscription: every member's input is this call's
+	call   *call // the subscription: every subscriber's input is this call's
 	cancel context.CancelFunc
 
-	mu      sync.Mutex
-	members map[*member]struct{}
+	mu          sync.Mutex
+	subscribers map[*subscriber]struct{}
 }
 
-// member is one subscriber: the events it asked for and its frames, closed
+// subscriber is one event stream: the events it asked for and its frames, closed
 // when it is cut off or its group ends.
-type member struct {
+type subscriber struct {
 	want   map[string]bool
 	frames chan []byte
 }
@@ -58,7 +58,7 @@ type member struct {
 // join adds a subscriber of want with the subscription cl, opening the
 // service's stream if it is the first. leave must be called when the
 // subscriber goes.
-func (s *Server) join(cl *call, want map[string]bool) (m *member, leave func(), err error) {
+func (s *Server) join(cl *call, want map[string]bool) (m *subscriber, leave func(), err error) {
 	in := cl.input(nil)
 	key, err := in.Fingerprint()
 	if err != nil {
@@ -85,21 +85,21 @@ func (s *Server) join(cl *call, want map[string]bool) (m *member, leave func(), 
 	g := f.groups[key]
 	if g == nil {
 		ctx, cancel := context.WithCancel(context.Background())
-		g = &group{key: key, call: cl, cancel: cancel, members: map[*member]struct{}{}}
+		g = &group{key: key, call: cl, cancel: cancel, subscribers: map[*subscriber]struct{}{}}
 		f.groups[key] = g
 		go s.runGroup(g, s.hub.Subscribe(ctx))
 	}
-	m = &member{want: want, frames: make(chan []byte, streamBuffer)}
+	m = &subscriber{want: want, frames: make(chan []byte, streamBuffer)}
 	g.mu.Lock()
-	g.members[m] = struct{}{}
+	g.subscribers[m] = struct{}{}
 	g.mu.Unlock()
-	f.members++
+	f.subscribers++
 	return m, func() { s.leave(g, m) }, nil
 }
 
-// leave removes m from g; the last member of a group ends it, and the last
+// leave removes m from g; the last subscriber of a group ends it, and the last
 // subscriber closes the service's stream.
-func (s *Server) leave(g *group, m *member) {
+func (s *Server) leave(g *group, m *subscriber) {
 	f := &s.feed
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -107,8 +107,8 @@ func (s *Server) leave(g *group, m *member) {
 		delete(f.groups, g.key)
 		g.cancel()
 	}
-	f.members--
-	if f.members == 0 && f.upstream != nil {
+	f.subscribers--
+	if f.subscribers == 0 && f.upstream != nil {
 		f.upstream()
 		f.upstream = nil
 	}
@@ -138,7 +138,7 @@ func (s *Server) pump(events <-chan wwe.Event, gen int) {
 	}
 }
 
-// runGroup decides and encodes each event once for the members of g.
+// runGroup decides and encodes each event once for the subscribers of g.
 func (s *Server) runGroup(g *group, events <-chan wwe.Event) {
 	for ev := range events {
 		frame, ok := s.frame(g.call, ev)
@@ -182,34 +182,34 @@ func (s *Server) frame(cl *call, ev wwe.Event) ([]byte, bool) {
 	return frame, true
 }
 
-// deliver hands frame to every member that asked for event name; it cuts
-// off, and counts, the members whose buffer is full. With pace, it wakes
-// the members deliverBatch at a time with a pause between batches: each
-// member's write is a system call, and a thousand of them at once would
+// deliver hands frame to every subscriber that asked for event name; it cuts
+// off, and counts, the subscribers whose buffer is full. With pace, it wakes
+// the subscribers deliverBatch at a time with a pause between batches: each
+// subscriber's write is a system call, and a thousand of them at once would
 // hold every processor while requests wait. A group falling behind its
 // events delivers without pauses.
 func (g *group) deliver(name string, frame []byte, pace bool) (cut int) {
 	g.mu.Lock()
-	members := make([]*member, 0, len(g.members))
-	for m := range g.members {
+	subscribers := make([]*subscriber, 0, len(g.subscribers))
+	for m := range g.subscribers {
 		if m.want[name] {
-			members = append(members, m)
+			subscribers = append(subscribers, m)
 		}
 	}
 	g.mu.Unlock()
-	for i := 0; i < len(members); i += deliverBatch {
+	for i := 0; i < len(subscribers); i += deliverBatch {
 		if i > 0 && pace {
 			time.Sleep(deliverPause)
 		}
 		g.mu.Lock()
-		for _, m := range members[i:min(i+deliverBatch, len(members))] {
-			if _, ok := g.members[m]; !ok {
+		for _, m := range subscribers[i:min(i+deliverBatch, len(subscribers))] {
+			if _, ok := g.subscribers[m]; !ok {
 				continue // left meanwhile
 			}
 			select {
 			case m.frames <- frame:
 			default:
-				delete(g.members, m)
+				delete(g.subscribers, m)
 				close(m.frames)
 				cut++
 			}
@@ -228,23 +228,23 @@ const (
 )
 
 // remove takes m out of g, closing its frames, and returns how many
-// members are left.
-func (g *group) remove(m *member) int {
+// subscribers are left.
+func (g *group) remove(m *subscriber) int {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	if _, ok := g.members[m]; ok {
-		delete(g.members, m)
+	if _, ok := g.subscribers[m]; ok {
+		delete(g.subscribers, m)
 		close(m.frames)
 	}
-	return len(g.members)
+	return len(g.subscribers)
 }
 
-// closeAll ends every member of g.
+// closeAll ends every subscriber of g.
 func (g *group) closeAll() {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	for m := range g.members {
-		delete(g.members, m)
+	for m := range g.subscribers {
+		delete(g.subscribers, m)
 		close(m.frames)
 	}
 }
@@ -262,5 +262,5 @@ func (s *Server) FeedStats() FeedStats {
 	f := &s.feed
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return FeedStats{Subscribers: f.members, Groups: len(f.groups), Upstream: f.upstream != nil, Dropped: f.dropped.Load()}
+	return FeedStats{Subscribers: f.subscribers, Groups: len(f.groups), Upstream: f.upstream != nil, Dropped: f.dropped.Load()}
 }

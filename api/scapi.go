@@ -1,20 +1,12 @@
 package api
 
 import (
-	"encoding/json"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/wwe-guard/wwe-guard/internal/wwe"
 )
-
-// envelopeFields are the fields of a SCAPI request envelope; any other field
-// makes the envelope invalid.
-var envelopeFields = map[string]bool{
-	"request": true, "parameters": true, "referenceId": true,
-	"userAgent": true, "protocolVersion": true, "frameId": true,
-}
 
 // scapiReply answers in the SCAPI reply envelope, echoing the referenceId.
 type scapiReply struct {
@@ -48,57 +40,52 @@ type scapiError struct {
 	ProtocolVersion int    `json:"protocolVersion"`
 }
 
-// bindSCAPI decodes the envelope of POST /v1/scapi into a call. The reply
-// is usable (with the referenceId) as soon as the envelope is an object.
+// bindSCAPI decodes the envelope of POST /v1/scapi into a call. Whatever
+// goes wrong, the reply carries the referenceId whenever it can be read from
+// the bytes received (DESIGN.md §2.2), so the client can match it.
 func (s *Server) bindSCAPI(c echo.Context) (*call, *scapiReply, error) {
 	reply := &scapiReply{}
-	body, err := s.readBody(c)
+	body, err := s.readEnvelope(c)
 	if err != nil {
+		reply.referenceID = scanReferenceID(body)
 		return nil, reply, err
 	}
-	env, ok := body.(map[string]any)
+	doc, err := decodeJSON(body, s.limits.MaxDepth+nestingSlack)
+	if err != nil {
+		reply.referenceID = scanReferenceID(body)
+		return nil, reply, err
+	}
+	obj, ok := doc.(object)
 	if !ok {
 		return nil, reply, invalid("SCAPI envelope must be a JSON object")
 	}
-	reply.referenceID = env["referenceId"]
-	for name := range env {
-		if !envelopeFields[name] {
-			return nil, reply, invalid("unknown envelope field %q", name)
-		}
+	env, err := parseEnvelope(obj)
+	reply.referenceID, reply.op = env.referenceID, env.op
+	if err != nil {
+		return nil, reply, err
 	}
-	switch env["referenceId"].(type) {
-	case string, json.Number, nil:
-	default:
-		return nil, reply, invalid("referenceId must be a string or a number")
-	}
-	name, ok := env["request"].(string)
-	if !ok {
-		return nil, reply, invalid("request must be a string naming an Interaction method")
-	}
-	op, ok := wwe.ParseRequest(name)
-	if !ok || op == wwe.OpSubscribe {
-		return nil, reply, invalid("unknown request %q", name)
-	}
-	reply.op = op
-	var params []any
-	switch p := env["parameters"].(type) {
-	case nil:
-	case []any:
-		params = p
-	default:
-		return nil, reply, invalid("parameters must be an array")
-	}
-	for _, f := range []string{"userAgent", "frameId"} {
-		if _, isString := env[f].(string); env[f] != nil && !isString {
-			return nil, reply, invalid("%s must be a string", f)
-		}
-	}
-	cl := &call{op: op, caller: caller(c.Request())}
-	cl.caller.FrameID, _ = env["frameId"].(string)
-	if err := s.bindParams(cl, params); err != nil {
+	cl := &call{op: env.op, caller: caller(c.Request())}
+	cl.caller.FrameID = env.frameID
+	if err := s.bindParams(cl, env.parameters); err != nil {
 		return nil, reply, err
 	}
 	return cl, reply, nil
+}
+
+// readEnvelope reads the body of an envelope. Unlike readBody it reads a
+// body it refuses (not JSON, or a Content-Length over the limit) too, up to
+// the limit, so that the reply can still echo the referenceId in it.
+func (s *Server) readEnvelope(c echo.Context) ([]byte, error) {
+	r := c.Request()
+	refused := jsonContent(r)
+	if r.ContentLength > s.limits.MaxBodyBytes {
+		refused = tooLarge(s.limits.MaxBodyBytes)
+	}
+	body, err := s.readLimited(c)
+	if refused != nil {
+		return body, refused
+	}
+	return body, err
 }
 
 // bindParams maps the positional parameters of op onto cl.

@@ -91,6 +91,8 @@ func FuzzSCAPIEnvelope(f *testing.F) {
 		`{"request":"interaction.deleteUserData","parameters":["1","a"]}`,
 		`{"request":"interaction.markdone","parameters":[1]}`,
 		`{"request":"x","parameters":{}}`, `[]`, `{"request":"interaction.getInteractions","frameId":3}`,
+		`{"request":"interaction.getInteractions","frameId":"f","userAgent":"WWE Client","protocolVersion":2,"referenceId":"1"}`,
+		`{"referenceId":"r","request":"interaction.setUserData","protocolVersion":{}}`, `{"referenceId":9,"request":`,
 	} {
 		f.Add(seed)
 	}
@@ -100,6 +102,15 @@ func FuzzSCAPIEnvelope(f *testing.F) {
 		rec, body := serve(t, s, http.MethodPost, "/v1/scapi", env)
 		if body == nil {
 			t.Fatalf("answer is not a JSON object: %d %q", rec.Code, rec.Body)
+		}
+		switch ref := body["referenceId"].(type) {
+		case nil, float64:
+		case string:
+			if ref == "" {
+				t.Fatalf("reply echoes an empty referenceId: %s", rec.Body)
+			}
+		default:
+			t.Fatalf("reply echoes a referenceId of type %T: %s", ref, rec.Body)
 		}
 		if rec.Code != http.StatusOK {
 			if body["errorCode"] == nil || body["errorMessage"] == nil {

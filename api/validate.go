@@ -41,20 +41,32 @@ func (v *validator) id(what string, raw any) (string, error) {
 	if !ok {
 		return "", invalid("%s must be a string", what)
 	}
-	return s, v.name(what, s)
+	return s, v.segment(what, s)
+}
+
+// segment checks an id or key that a remote service receives as one segment
+// of a URL path: a name that is not "." or "..", which no escaping keeps
+// from being read as "this" or "the parent" segment.
+func (v *validator) segment(what, s string) error {
+	if s == "." || s == ".." {
+		return invalid("%s must not be %q", what, s)
+	}
+	return v.name(what, s)
 }
 
 // userData validates a key/value object: keys are names, values are
 // strings, integers or nested objects no deeper than MaxDepth.
 func (v *validator) userData(what string, raw any) (wwe.UserData, error) {
-	obj, ok := raw.(map[string]any)
+	obj, ok := raw.(object)
 	if !ok {
 		return nil, invalid("%s must be an object", what)
 	}
 	return v.object(what, obj, 0)
 }
 
-func (v *validator) object(what string, obj map[string]any, depth int) (wwe.UserData, error) {
+// object validates the members of obj in document order, so the first
+// problem the client wrote is the one reported.
+func (v *validator) object(what string, obj object, depth int) (wwe.UserData, error) {
 	if depth > v.lim.MaxDepth {
 		return nil, invalid("%s is nested deeper than %d levels", what, v.lim.MaxDepth)
 	}
@@ -63,15 +75,15 @@ func (v *validator) object(what string, obj map[string]any, depth int) (wwe.User
 		return nil, invalid("request has more than %d keys", v.lim.MaxKeys)
 	}
 	out := make(wwe.UserData, len(obj))
-	for k, raw := range obj {
-		if err := v.name("user data key", k); err != nil {
+	for _, m := range obj {
+		if err := v.name("user data key", m.name); err != nil {
 			return nil, err
 		}
-		val, err := v.value(k, raw, depth)
+		val, err := v.value(m.name, m.value, depth)
 		if err != nil {
 			return nil, err
 		}
-		out[k] = val
+		out[m.name] = val
 	}
 	return out, nil
 }
@@ -86,7 +98,7 @@ func (v *validator) value(key string, raw any, depth int) (any, error) {
 			return nil, invalid("value of key %q must be a string, an integer or an object", key)
 		}
 		return n, nil
-	case map[string]any:
+	case object:
 		return v.object("value of key "+strconv.Quote(key), x, depth+1)
 	}
 	return nil, invalid("value of key %q must be a string, an integer or an object", key)
@@ -101,7 +113,7 @@ func (v *validator) target(raw any) (any, error) {
 			return nil, invalid("target must not be empty")
 		}
 		return x, v.name("target", x)
-	case map[string]any:
+	case object:
 		if len(x) == 0 {
 			return nil, invalid("target must not be empty")
 		}

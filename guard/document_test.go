@@ -1,6 +1,8 @@
 package guard
 
 import (
+	"encoding/json"
+
 	"github.com/wwe-guard/wwe-guard/internal/wwe"
 )
 
@@ -36,13 +38,23 @@ func (in *Input) document(mask bool) map[string]any {
 			"origin":      str(in.Caller.Origin),
 			"application": str(in.Caller.Application),
 			"agentId":     str(in.Caller.AgentID),
-			"frameId":     str(in.Caller.FrameID),
+			"frameId":     frameID(in.Caller.FrameID),
 		},
 	}
 	if in.WarningMessage != nil {
 		doc["warningMessage"] = *in.WarningMessage
 	}
 	return doc
+}
+
+func frameID(f FrameID) any {
+	if !f.Number {
+		return str(f.Value)
+	}
+	if !isJSONNumber(f.Value) {
+		return nil
+	}
+	return json.Number(f.Value)
 }
 
 func interaction(it *wwe.Interaction, mask bool) any {

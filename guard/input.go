@@ -25,7 +25,18 @@ type Caller struct {
 	Origin      string
 	Application string
 	AgentID     string
-	FrameID     string
+	FrameID     FrameID
+}
+
+// FrameID is the frameId of a SCAPI envelope as the frame sent it: a string
+// or a number (WWE announces either to a frame), and it reaches the policy
+// with that type. The zero value is absent (null); so is an empty string.
+type FrameID struct {
+	// Value is the string, or the number as the envelope wrote it (the
+	// text of a JSON number).
+	Value string
+	// Number says that Value is a JSON number.
+	Number bool
 }
 
 // Input is the policy input document (DESIGN.md §3.1). Empty strings and nil

@@ -117,7 +117,7 @@ func appendInput(buf []byte, in *Input, mask bool) []byte {
 	buf = append(buf, `,"agentId":`...)
 	buf = appendNullable(buf, in.Caller.AgentID)
 	buf = append(buf, `,"frameId":`...)
-	buf = appendNullable(buf, in.Caller.FrameID)
+	buf = appendFrameID(buf, in.Caller.FrameID)
 	return append(buf, "}}"...)
 }
 
@@ -258,6 +258,58 @@ func appendField(buf []byte, name string, list []string) []byte {
 		buf = appendString(buf, s)
 	}
 	return append(buf, ']')
+}
+
+// appendFrameID writes the frameId with its type. A number is written as
+// the envelope wrote it, once it is known to be a JSON number; anything else
+// marked as a number (never from the SCAPI door) is written as null, so the
+// line stays JSON.
+func appendFrameID(buf []byte, f FrameID) []byte {
+	if !f.Number {
+		return appendNullable(buf, f.Value)
+	}
+	if !isJSONNumber(f.Value) {
+		return append(buf, "null"...)
+	}
+	return append(buf, f.Value...)
+}
+
+// isJSONNumber reports whether s is one JSON number literal:
+// -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
+func isJSONNumber(s string) bool {
+	i := 0
+	digits := func() bool {
+		start := i
+		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+			i++
+		}
+		return i > start
+	}
+	if i < len(s) && s[i] == '-' {
+		i++
+	}
+	switch {
+	case i < len(s) && s[i] == '0':
+		i++
+	case !digits():
+		return false
+	}
+	if i < len(s) && s[i] == '.' {
+		i++
+		if !digits() {
+			return false
+		}
+	}
+	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
+		i++
+		if i < len(s) && (s[i] == '+' || s[i] == '-') {
+			i++
+		}
+		if !digits() {
+			return false
+		}
+	}
+	return i == len(s)
 }
 
 // appendNullable writes s, or null for the empty string.

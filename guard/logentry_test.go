@@ -116,10 +116,11 @@ func TestEncodeEntryMatchesTheEntryShape(t *testing.T) {
 		Interaction: &wwe.Interaction{InteractionID: "1", MediaType: "voice", State: wwe.StateTalking, CallType: "INBOUND",
 			IsMainCaseInteraction: true, UserData: wwe.UserData{"Old": "v"}, MarkdoneBlocks: []wwe.MarkdoneBlock{{WarningMessage: "w", Origin: "https://crm"}}},
 		MarkdoneBlocks: []wwe.MarkdoneBlock{{WarningMessage: "w2"}},
-		Caller:         Caller{Origin: "https://crm", FrameID: "f"},
+		Caller:         Caller{Origin: "https://crm", FrameID: FrameID{Value: "f"}},
 	}
 	it.Writes = WritesFor(wwe.OpSetUserData, it.KeyValues, "")
-	del := &Input{Operation: wwe.OpDeleteUserData, InteractionID: "2", Key: "Notes", Writes: WritesFor(wwe.OpDeleteUserData, nil, "Notes")}
+	del := &Input{Operation: wwe.OpDeleteUserData, InteractionID: "2", Key: "Notes", Writes: WritesFor(wwe.OpDeleteUserData, nil, "Notes"),
+		Caller: Caller{FrameID: FrameID{Value: "-2.5e3", Number: true}}}
 	bare := &Input{Operation: wwe.OpGetInteractions, Target: "agent-7"}
 	decision := Decision{Allow: false, DeniedKeys: []string{"SSN"}, WarningMessages: []string{}, ReadDeny: []string{"Old"},
 		Reasons:       []wwe.Reason{{Code: "WRITE_ALLOWED", Key: "SSN", Message: "no \"SSN\""}},

@@ -2,6 +2,7 @@ package guard
 
 import (
 	"crypto/sha256"
+	"encoding/json"
 	"fmt"
 
 	"github.com/open-policy-agent/opa/v1/ast"
@@ -107,7 +108,7 @@ func (in *Input) value() (ast.Value, error) {
 			ast.Item(keyOrigin, nullableTerm(in.Caller.Origin)),
 			ast.Item(keyApplication, nullableTerm(in.Caller.Application)),
 			ast.Item(keyAgentID, nullableTerm(in.Caller.AgentID)),
-			ast.Item(keyFrameID, nullableTerm(in.Caller.FrameID)),
+			ast.Item(keyFrameID, frameIDTerm(in.Caller.FrameID)),
 		)),
 	), nil
 }
@@ -181,6 +182,17 @@ func valueTerm(v any) (*ast.Term, error) {
 		return nil, err
 	}
 	return ast.NewTerm(val), nil
+}
+
+// frameIDTerm is the frameId with its type: a number, a string, or null.
+func frameIDTerm(f FrameID) *ast.Term {
+	if !f.Number {
+		return nullableTerm(f.Value)
+	}
+	if !isJSONNumber(f.Value) {
+		return ast.InternedNullTerm // as the decision log writes it
+	}
+	return ast.NumberTerm(json.Number(f.Value))
 }
 
 func strTerm(s string) *ast.Term { return ast.InternedTerm(s) }

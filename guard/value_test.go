@@ -26,8 +26,11 @@ func TestValueIsTheDocument(t *testing.T) {
 			Interaction: &wwe.Interaction{InteractionID: "1", InteractionUUID: "u-1", CaseID: "case-1", MediaType: "voice",
 				State: wwe.StateTalking, IsMainCaseInteraction: true, UserData: nested,
 				MarkdoneBlocks: []wwe.MarkdoneBlock{{WarningMessage: "w", Origin: "https://crm"}, {WarningMessage: "x"}}},
-			Caller: Caller{Origin: "https://crm", Application: "crm", AgentID: "a1", FrameID: "f1"},
+			Caller: Caller{Origin: "https://crm", Application: "crm", AgentID: "a1", FrameID: FrameID{Value: "f1"}},
 		}},
+		{"numeric frame", Input{Operation: wwe.OpGetInteractions, Caller: Caller{FrameID: FrameID{Value: "13", Number: true}}}},
+		{"fractional frame", Input{Operation: wwe.OpGetInteractions, Caller: Caller{FrameID: FrameID{Value: "-0.5e-3", Number: true}}}},
+		{"not a number", Input{Operation: wwe.OpGetInteractions, Caller: Caller{FrameID: FrameID{Value: "13x", Number: true}}}},
 		{"delete", Input{Operation: wwe.OpDeleteUserData, InteractionID: "1", Key: "Notes",
 			Writes:      WritesFor(wwe.OpDeleteUserData, nil, "Notes"),
 			Interaction: &wwe.Interaction{InteractionID: "1", MediaType: "chat", State: wwe.StateAccepted}}},
@@ -52,5 +55,22 @@ func TestValueIsTheDocument(t *testing.T) {
 				t.Errorf("value()\n got %v\nwant %v", got, want)
 			}
 		})
+	}
+}
+
+// TestIsJSONNumber: a frameId marked as a number is written into the input
+// and the log only when it is one JSON number literal, as encoding/json
+// would read it.
+func TestIsJSONNumber(t *testing.T) {
+	t.Parallel()
+	for _, s := range []string{"0", "-0", "7", "-12", "1.5", "0.25", "1e3", "1E+3", "-2.5e-3", "123456789012345678901234567890", "1e400"} {
+		if !isJSONNumber(s) {
+			t.Errorf("isJSONNumber(%q) = false, want true", s)
+		}
+	}
+	for _, s := range []string{"", "-", "+1", "01", "1.", ".5", "1e", "1e+", "0x1", "1_000", " 1", "1 ", "NaN", "Infinity", "1.5.2", "--1", "\"1\""} {
+		if isJSONNumber(s) {
+			t.Errorf("isJSONNumber(%q) = true, want false", s)
+		}
 	}
 }

@@ -188,7 +188,11 @@ func (c *Client) call(ctx context.Context, method string, h headers, body, out a
 		}
 		r = bytes.NewReader(b)
 	}
-	req, err := http.NewRequestWithContext(ctx, method, c.rawURL(segments...), r)
+	u, err := c.rawURL(segments...)
+	if err != nil {
+		return "", unavailable(err)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, u, r)
 	if err != nil {
 		return "", unavailable(err)
 	}
@@ -211,11 +215,7 @@ func (c *Client) call(ctx context.Context, method string, h headers, body, out a
 		return "", unavailable(err)
 	}
 	if resp.StatusCode >= 300 {
-		var e wwe.Error
-		if json.Unmarshal(raw, &e) == nil && e.Code != "" {
-			return "", &e
-		}
-		return "", unavailable(fmt.Errorf("status %d", resp.StatusCode))
+		return "", refused(resp.StatusCode, raw)
 	}
 	tag := resp.Header.Get("ETag")
 	if out == nil || resp.StatusCode == http.StatusNoContent {
@@ -229,17 +229,24 @@ func (c *Client) call(ctx context.Context, method string, h headers, body, out a
 	return tag, nil
 }
 
-// rawURL builds the request URL with every segment path-escaped.
-func (c *Client) rawURL(segments ...string) string {
-	escaped := make([]string, len(segments))
-	for i, s := range segments {
-		escaped[i] = url.PathEscape(s)
-	}
+// rawURL builds the request URL with every segment path-escaped. A "." or
+// ".." segment is refused: escaping leaves it as it is ('.' is unreserved),
+// so the service, or anything between, would read it as a step in the path
+// (the guard's validation never lets one through; this is the last check).
+// A first segment ".." stands for the service's root, for /health.
+func (c *Client) rawURL(segments ...string) (string, error) {
 	prefix := "/v1/"
 	if len(segments) > 0 && segments[0] == ".." {
-		prefix, escaped = "/", escaped[1:]
+		prefix, segments = "/", segments[1:]
 	}
-	return c.base.Scheme + "://" + c.base.Host + c.base.EscapedPath() + prefix + strings.Join(escaped, "/")
+	escaped := make([]string, len(segments))
+	for i, s := range segments {
+		if s == "." || s == ".." {
+			return "", fmt.Errorf("path segment %q", s)
+		}
+		escaped[i] = url.PathEscape(s)
+	}
+	return c.base.Scheme + "://" + c.base.Host + c.base.EscapedPath() + prefix + strings.Join(escaped, "/"), nil
 }
 
 // unavailable hides the detail of a failed call behind SERVICE_UNAVAILABLE.
@@ -261,7 +268,11 @@ func normalizeInteraction(it *wwe.Interaction) error {
 
 // Subscribe opens the service's event stream.
 func (c *Client) Subscribe(ctx context.Context) (<-chan wwe.Event, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.rawURL("events")+"?subscribe=interaction,markdone", nil)
+	u, err := c.rawURL("events")
+	if err != nil {
+		return nil, unavailable(err)
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u+"?subscribe=interaction,markdone", nil)
 	if err != nil {
 		return nil, unavailable(err)
 	}

@@ -68,6 +68,20 @@ func TestClientSpeaksTheContract(t *testing.T) {
 	if it, _ := mem.Interaction(ctx, "1"); it.UserData["a/b c"] != nil {
 		t.Errorf("escaped key was not deleted: %v", it.UserData)
 	}
+	// A dot segment never leaves the client, as an id or as a key.
+	for _, cmd := range []wwe.Command{
+		{Op: wwe.OpDeleteUserData, InteractionID: "1", Key: ".."},
+		{Op: wwe.OpDeleteUserData, InteractionID: "1", Key: "."},
+		{Op: wwe.OpSetUserData, InteractionID: "..", KeyValues: wwe.UserData{"A": "b"}},
+		{Op: wwe.OpSelectCaseByCaseID, CaseID: "."},
+	} {
+		if _, err := c.Do(ctx, cmd); errCode(err) != wwe.CodeServiceUnavailable {
+			t.Errorf("%+v: %v, want SERVICE_UNAVAILABLE", cmd, err)
+		}
+	}
+	if _, err := c.Interaction(ctx, ".."); errCode(err) != wwe.CodeServiceUnavailable {
+		t.Errorf("interaction \"..\": %v, want SERVICE_UNAVAILABLE", err)
+	}
 	if _, err := c.Do(ctx, wwe.Command{Op: wwe.OpSetUserData, InteractionID: "2", KeyValues: wwe.UserData{"A": "b"}}); errCode(err) != wwe.CodeInteractionNotLive {
 		t.Errorf("error pass-through: %v", err)
 	}
