@@ -51,8 +51,15 @@ func Check(ctx context.Context, cfg Config) error {
 	return err
 }
 
-// prepare loads, compiles and prepares one policy set.
-func prepare(ctx context.Context, cfg Config) (*state, error) {
+// prepare loads, compiles and prepares one policy set. A panic while doing
+// so (a module no check foresaw) is a problem of the set, never a crash of
+// the guard: a reload keeps the last good set.
+func prepare(ctx context.Context, cfg Config) (st *state, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			st, err = nil, &CompileError{Problems: []string{fmt.Sprintf("policies could not be loaded: %v", r)}}
+		}
+	}()
 	sch, err := loadSchemas(cfg.Schemas)
 	if err != nil {
 		return nil, &CompileError{Problems: []string{err.Error()}}
@@ -61,13 +68,19 @@ func prepare(ctx context.Context, cfg Config) (*state, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The rule scan reads the parsed modules (compiling rewrites rule
+	// heads), and its problems say more than the compile errors they cause.
+	rules := catalogRules(modules)
 	compiler := newCompiler(sch)
 	compiler.Compile(modules)
 	if compiler.Failed() {
-		return nil, compileError(compiler.Errors)
+		return nil, &CompileError{Problems: append(rules.problems, compileError(compiler.Errors).Problems...)}
 	}
-	rules := catalogRules(modules)
-	if problems := append(rules.problems, sch.unknownOptions(compiler.Modules)...); len(problems) > 0 {
+	problems := append(rules.problems, sch.unknownOptions(compiler.Modules)...)
+	if !definesEntryPoint(compiler, docs) {
+		problems = append(problems, fmt.Sprintf("no rule defines %s, the entry point: enable policies.bundled or define it in a policy path", Query))
+	}
+	if len(problems) > 0 {
 		return nil, &CompileError{Problems: problems}
 	}
 	data, err := dataDocument(docs, cfg.Options)
@@ -87,7 +100,7 @@ func prepare(ctx context.Context, cfg Config) (*state, error) {
 	if err != nil {
 		return nil, &CompileError{Problems: []string{err.Error()}}
 	}
-	st := &state{query: query, modules: len(modules), static: static, compiler: compiler, labels: rules.labels}
+	st = &state{query: query, modules: len(modules), static: static, compiler: compiler, labels: rules.labels}
 	st.origins, err = admittedOrigins(ctx, compiler, store)
 	if err != nil {
 		return nil, &CompileError{Problems: []string{err.Error()}}
@@ -206,6 +219,28 @@ func dataDocument(docs map[string]any, options map[string]any) (map[string]any, 
 	wwe["options"] = opts
 	data["wwe"] = wwe
 	return data, nil
+}
+
+// entryPoint is the ref of the one document the guard evaluates.
+var entryPoint = ast.MustParseRef(Query)
+
+// definesEntryPoint reports whether a rule or a data document defines the
+// entry point; without one every decision would fail.
+func definesEntryPoint(compiler *ast.Compiler, docs map[string]any) bool {
+	if len(compiler.GetRulesExact(entryPoint)) > 0 {
+		return true
+	}
+	var doc any = docs
+	for _, part := range []string{"wwe", "guard", "decision"} {
+		obj, ok := doc.(map[string]any)
+		if !ok {
+			return false
+		}
+		if doc, ok = obj[part]; !ok {
+			return false
+		}
+	}
+	return true
 }
 
 // admittedOrigins evaluates data.wwe.access.admitted_origins once.

@@ -1,7 +1,6 @@
 package guard
 
 import (
-	"slices"
 	"strings"
 
 	"github.com/open-policy-agent/opa/v1/ast"
@@ -19,9 +18,6 @@ type Contribution struct {
 	Value    any            `json:"value"`            // the reason object, or the hidden key
 	DryRun   bool           `json:"dryRun,omitempty"` // observed, not enforced
 }
-
-// readDenyRule hides keys; an explanation reports it beside the refusals.
-const readDenyRule = "data.wwe.userdata.read_deny"
 
 // contributionTracer records, as evaluation goes, every value a rule of an
 // extension point produces: at a rule's exit its head is plugged with the
@@ -44,7 +40,7 @@ func (t *contributionTracer) TraceEvent(evt topdown.Event) {
 		return
 	}
 	path := rule.Path()
-	if name := path.String(); name != readDenyRule && !slices.Contains(extensionRules, name) {
+	if !gathered(path) {
 		return
 	}
 	term := evt.Plug(rule.Head.Key)
@@ -76,6 +72,17 @@ func (t *contributionTracer) TraceEvent(evt topdown.Event) {
 		c.Labels = a.Labels
 	}
 	t.out = append(t.out, c)
+}
+
+// gathered reports whether path is a multi-value extension point, whose
+// values the entry point gathers: the refusals, and the keys read_deny hides.
+func gathered(path ast.Ref) bool {
+	for _, p := range extensionPoints {
+		if !p.table && path.Equal(p.path) {
+			return true
+		}
+	}
+	return false
 }
 
 // markDryRun marks the contributions whose reason code the decision lists

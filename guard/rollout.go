@@ -18,9 +18,6 @@ import (
 // The entry point reads the observed reason codes from
 // data.wwe.rollout.dryrun, which a data file in a policy path may also set.
 
-// extensionRules are the rules whose reasons are refusals.
-var extensionRules = []string{"data.wwe.userdata.deny", "data.wwe.markdone.block", "data.wwe.access.deny"}
-
 // rolloutDryRun is the label value that rolls a rule out in observe-only mode.
 const rolloutDryRun = "dryrun"
 
@@ -30,17 +27,25 @@ const rolloutDryRun = "dryrun"
 type catalog struct {
 	dryRun   []string   // reason codes of the rules labelled enforcement: dryrun, sorted
 	labels   ruleLabels // METADATA labels by reason code
-	problems []string   // rules labelled dryrun without a constant code
+	problems []string   // extension rules the entry point cannot gather, dry-run rules without a constant code
 }
 
 func catalogRules(modules map[string]*ast.Module) catalog {
 	c := catalog{labels: ruleLabels{}}
 	for _, m := range modules {
 		for _, rule := range m.Rules {
-			if !slices.Contains(extensionRules, rule.Path().String()) {
+			x, ok := extensionRuleOf(m, rule)
+			if !ok {
 				continue
 			}
-			code, constant := constantCode(rule)
+			if p := x.shapeProblem(); p != "" {
+				c.problems = append(c.problems, p)
+				continue
+			}
+			if !x.point.refusal || x.point.table {
+				continue
+			}
+			code, constant := x.constantCode()
 			for _, a := range rule.Annotations {
 				if len(a.Labels) == 0 {
 					continue
@@ -52,7 +57,7 @@ func catalogRules(modules map[string]*ast.Module) catalog {
 					continue
 				}
 				if !constant {
-					c.problems = append(c.problems, fmt.Sprintf("%s: rule %s is labelled enforcement: dryrun but its reason has no constant \"code\"", rule.Location, rule.Path()))
+					c.problems = append(c.problems, fmt.Sprintf("%s: rule %s is labelled enforcement: dryrun but its reason has no constant \"code\"", rule.Location, x.point.path))
 					continue
 				}
 				c.dryRun = append(c.dryRun, code)
@@ -63,21 +68,6 @@ func catalogRules(modules map[string]*ast.Module) catalog {
 	c.dryRun = slices.Compact(c.dryRun)
 	slices.Sort(c.problems)
 	return c
-}
-
-// constantCode returns the "code" of a rule's reason object when it is a
-// string constant in the rule head.
-func constantCode(rule *ast.Rule) (string, bool) {
-	obj, ok := rule.Head.Key.Value.(ast.Object)
-	if !ok {
-		return "", false
-	}
-	t := obj.Get(ast.StringTerm("code"))
-	if t == nil {
-		return "", false
-	}
-	s, ok := t.Value.(ast.String)
-	return string(s), ok
 }
 
 // withDryRunCodes adds codes to data.wwe.rollout.dryrun of data.
