@@ -80,10 +80,14 @@ func prepare(ctx context.Context, cfg Config) (st *state, err error) {
 	if !definesEntryPoint(compiler, docs) {
 		problems = append(problems, fmt.Sprintf("no rule defines %s, the entry point: enable policies.bundled or define it in a policy path", Query))
 	}
+	options, err := sch.checkOptions(cfg.Options)
+	if err != nil {
+		problems = append(problems, err.(*OptionsError).Problems...)
+	}
 	if len(problems) > 0 {
 		return nil, &CompileError{Problems: problems}
 	}
-	data, err := dataDocument(docs, cfg.Options)
+	data, err := dataDocument(docs, options)
 	if err == nil {
 		err = withDryRunCodes(data, rules.dryRun)
 	}
