@@ -64,13 +64,14 @@ func prepare(ctx context.Context, cfg Config) (st *state, err error) {
 	if err != nil {
 		return nil, &CompileError{Problems: []string{err.Error()}}
 	}
-	modules, docs, err := load(cfg, sch)
+	modules, bundled, docs, err := load(cfg, sch)
 	if err != nil {
 		return nil, err
 	}
 	// The rule scan reads the parsed modules (compiling rewrites rule
-	// heads), and its problems say more than the compile errors they cause.
-	rules := catalogRules(modules)
+	// heads), renames the rules in observe-only mode before the compiler
+	// sees them, and its problems say more than the compile errors they cause.
+	rules := catalogRules(modules, bundled)
 	compiler := newCompiler(sch)
 	compiler.Compile(modules)
 	if compiler.Failed() {
@@ -84,16 +85,19 @@ func prepare(ctx context.Context, cfg Config) (st *state, err error) {
 	if err != nil {
 		problems = append(problems, err.(*OptionsError).Problems...)
 	}
+	dataCodes, rolloutProblems := rollout(docs, rules.shipped)
+	problems = append(problems, rolloutProblems...)
 	if len(problems) > 0 {
 		return nil, &CompileError{Problems: problems}
 	}
 	data, err := dataDocument(docs, options)
-	if err == nil {
-		err = withDryRunCodes(data, rules.dryRun)
-	}
 	if err != nil {
 		return nil, &CompileError{Problems: []string{err.Error()}}
 	}
+	if rules.observed {
+		withObservedRules(data)
+	}
+	rules.labels.dataCodes = dataCodes
 	// Data kept as OPA values: evaluations read it without converting it each time.
 	store := inmem.NewFromObjectWithOpts(data, inmem.OptReturnASTValuesOnRead(true))
 	query, err := rego.New(rego.Query(Query), rego.Compiler(compiler), rego.Store(store)).PrepareForEval(ctx)
@@ -123,10 +127,10 @@ func newCompiler(sch schemas) *ast.Compiler {
 	return c
 }
 
-// load parses the bundled policies and every configured path.
-func load(cfg Config, sch schemas) (map[string]*ast.Module, map[string]any, error) {
-	modules := map[string]*ast.Module{}
-	docs := map[string]any{}
+// load parses the bundled policies and every configured path. bundled names
+// the modules built into the binary.
+func load(cfg Config, sch schemas) (modules map[string]*ast.Module, bundled map[string]bool, docs map[string]any, err error) {
+	modules, bundled, docs = map[string]*ast.Module{}, map[string]bool{}, map[string]any{}
 	var problems []string
 	if cfg.Bundled != nil {
 		err := fs.WalkDir(cfg.Bundled, ".", func(p string, d fs.DirEntry, err error) error {
@@ -138,10 +142,11 @@ func load(cfg Config, sch schemas) (map[string]*ast.Module, map[string]any, erro
 				return err
 			}
 			problems = parseInto(modules, "policies/"+p, src, problems)
+			bundled["policies/"+p] = true
 			return nil
 		})
 		if err != nil {
-			return nil, nil, &CompileError{Problems: []string{fmt.Sprintf("read bundled policies: %v", err)}}
+			return nil, nil, nil, &CompileError{Problems: []string{fmt.Sprintf("read bundled policies: %v", err)}}
 		}
 	}
 	for _, root := range cfg.Paths {
@@ -178,12 +183,12 @@ func load(cfg Config, sch schemas) (map[string]*ast.Module, map[string]any, erro
 		problems = append(problems, compileError(compiler.Errors).Problems...)
 	}
 	if len(problems) > 0 {
-		return nil, nil, &CompileError{Problems: problems}
+		return nil, nil, nil, &CompileError{Problems: problems}
 	}
 	if len(modules) == 0 {
-		return nil, nil, &CompileError{Problems: []string{"no policy modules: enable policies.bundled or list policies.paths"}}
+		return nil, nil, nil, &CompileError{Problems: []string{"no policy modules: enable policies.bundled or list policies.paths"}}
 	}
-	return modules, docs, nil
+	return modules, bundled, docs, nil
 }
 
 // parseInto parses one Rego v1 module into modules, or adds its problems.

@@ -1,6 +1,7 @@
 package guard
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -30,7 +31,9 @@ var scanSeeds = []string{
 }
 
 // FuzzRuleScan runs the loader's rule scan over any module that parses: it
-// must never panic, and every problem it finds names the module's file.
+// must never panic, every problem it finds names the module's file, and no
+// refusal rule labelled enforcement: dryrun is left enforcing without a
+// problem that says so.
 func FuzzRuleScan(f *testing.F) {
 	for _, s := range scanSeeds {
 		f.Add(s)
@@ -40,11 +43,30 @@ func FuzzRuleScan(f *testing.F) {
 		if err != nil || m == nil {
 			return
 		}
-		c := catalogRules(map[string]*ast.Module{"f.rego": m})
+		c := catalogRules(map[string]*ast.Module{"f.rego": m}, nil)
 		for _, p := range c.problems {
 			if !strings.HasPrefix(p, "f.rego:") {
 				t.Errorf("problem without the file's location: %s", p)
 			}
 		}
+		for _, rule := range m.Rules {
+			x, ok := extensionRuleOf(m, rule)
+			if !ok || !x.point.refusal || !labelledDryRun(rule) {
+				continue
+			}
+			at := rule.Location.String() + ":"
+			if !slices.ContainsFunc(c.problems, func(p string) bool { return strings.HasPrefix(p, at) }) {
+				t.Errorf("rule labelled dryrun at %s still enforces (%s) and no problem says so: %v", rule.Location, x.ref, c.problems)
+			}
+		}
 	})
+}
+
+func labelledDryRun(rule *ast.Rule) bool {
+	for _, a := range rule.Annotations {
+		if a != nil && a.Labels["enforcement"] == rolloutDryRun {
+			return true
+		}
+	}
+	return false
 }
