@@ -28,7 +28,7 @@ type Config struct {
 	Bundled      fs.FS             // policies built into the binary; nil for none
 	Schemas      fs.FS             // JSON Schemas for the type checker (policies.Schemas); nil for none
 	Paths        []string          // extra directories or files of .rego and data files
-	Options      map[string]any    // data.wwe.options
+	Options      map[string]any    // data.wwe.options; checked and converted against the options schema when Schemas has one (CheckOptions)
 	Enforcement  Enforcement       // "" means Enforce
 	UserDataMode UserDataMode      // "" means Reject
 	Timeout      time.Duration     // per evaluation; 0 means 200ms

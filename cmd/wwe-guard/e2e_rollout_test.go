@@ -273,6 +273,7 @@ func TestCheckRefusesShippedCodesInRolloutData(t *testing.T) {
 		{`{"wwe":{"rollout":{"dryrun":["WRITE_ALLOWED"]}}}`, `data.wwe.rollout.dryrun: "WRITE_ALLOWED" is the reason code of a shipped rule`},
 		{`{"wwe":{"rollout":{"dryrun":["NEW", "CLIENT_BLOCK", "ORIGIN_NOT_ACCEPTED"]}}}`, `data.wwe.rollout.dryrun: "CLIENT_BLOCK" is the reason code of a shipped rule`},
 		{`{"wwe":{"rollout":{"dryrun":"NEW"}}}`, `data.wwe.rollout.dryrun must be a list of reason codes`},
+		{`{"wwe":{"rollout":{"labelled":true}}}`, `data.wwe.rollout.labelled is set by the guard`},
 	}
 	for _, tt := range tests {
 		dir := t.TempDir()
