@@ -63,6 +63,10 @@ func catalogRules(modules map[string]*ast.Module, bundled map[string]bool) catal
 			if bundled[name] {
 				c.shipCodes(rule)
 			}
+			if definesRollout(m, rule) {
+				c.problems = append(c.problems, fmt.Sprintf("%s: %s comes from data files and the guard; a rule may not define it", rule.Location, rolloutRef))
+				continue
+			}
 			x, ok := extensionRuleOf(m, rule)
 			if !ok {
 				continue
@@ -79,6 +83,19 @@ func catalogRules(modules map[string]*ast.Module, bundled map[string]bool) catal
 	}
 	slices.Sort(c.problems)
 	return c
+}
+
+// rolloutRef is the roll-out document: data files (dryrun) and the guard
+// (labelled) write it, so its checks hold.
+var rolloutRef = ast.MustParseRef("data.wwe.rollout")
+
+// definesRollout reports whether rule defines (part of) data.wwe.rollout,
+// which would get around the checks of its data.
+func definesRollout(m *ast.Module, rule *ast.Rule) bool {
+	if m == nil || m.Package == nil || rule == nil || rule.Head == nil {
+		return false
+	}
+	return m.Package.Path.Extend(rule.Head.Ref()).HasPrefix(rolloutRef)
 }
 
 // catalog records the labels of one refusal rule and, when it is labelled

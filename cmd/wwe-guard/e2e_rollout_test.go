@@ -265,7 +265,8 @@ func TestE2EKeyDenyEntryInDryRun(t *testing.T) {
 
 // TestCheckRefusesShippedCodesInRolloutData: data.wwe.rollout.dryrun is
 // code-based, so a shipped reason code there would turn a shipped rule off;
-// check and serve refuse it. A code of one's own is fine.
+// check and serve refuse it, and a rule that writes data.wwe.rollout. A code
+// of one's own is fine.
 func TestCheckRefusesShippedCodesInRolloutData(t *testing.T) {
 	t.Parallel()
 	tests := []struct{ data, want string }{
@@ -275,9 +276,15 @@ func TestCheckRefusesShippedCodesInRolloutData(t *testing.T) {
 		{`{"wwe":{"rollout":{"dryrun":"NEW"}}}`, `data.wwe.rollout.dryrun must be a list of reason codes`},
 		{`{"wwe":{"rollout":{"labelled":true}}}`, `data.wwe.rollout.labelled is set by the guard`},
 	}
+	// A rule may not write the list either: that would get around the check.
+	tests = append(tests, struct{ data, want string }{"package wwe.rollout\n\ndryrun := [\"WRITE_ALLOWED\"]\n", "rollout.rego:3: data.wwe.rollout comes from data files and the guard; a rule may not define it"})
 	for _, tt := range tests {
 		dir := t.TempDir()
-		mustWrite(t, filepath.Join(dir, "rollout.json"), tt.data)
+		if strings.HasPrefix(tt.data, "package") {
+			mustWrite(t, filepath.Join(dir, "rollout.rego"), tt.data)
+		} else {
+			mustWrite(t, filepath.Join(dir, "rollout.json"), tt.data)
+		}
 		cfg := writeConfig(t, "", "policies:\n  paths: ["+dir+"]\n")
 		checkErr := run(context.Background(), []string{"check", "--config", cfg}, &bytes.Buffer{}, &bytes.Buffer{})
 		if tt.want == "" {
