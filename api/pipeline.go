@@ -104,7 +104,17 @@ func (s *Server) attempt(c echo.Context, d Decider, cl *call, fresh bool) (any, 
 		}
 		return nil, 0, dec.Verdict.Err
 	case guard.ForwardCut:
-		cl.keyValues = cl.keyValues.Without(dec.DeniedKeys)
+		kept, ok := cut(cl.keyValues, dec.DeniedKeys)
+		if !ok {
+			// The guard cuts only what it can; a decider that asks for
+			// more is refused as reject mode would, never forwarded.
+			s.log.Error("strip verdict does not cut every denied key; refusing the write", "decision", dec.ID, "deniedKeys", dec.DeniedKeys)
+			if dec.Verdict.Err == nil {
+				return nil, 0, wwe.Errorf(wwe.CodePolicyError, "the policy decision could not be made")
+			}
+			return nil, 0, dec.Verdict.Err
+		}
+		cl.keyValues = kept
 		keys, _ := json.Marshal(dec.DeniedKeys)
 		c.Response().Header().Set(headerDeniedKeys, string(keys))
 	}
@@ -143,6 +153,21 @@ func onlyThisWrite(decided, out *wwe.Interaction) bool {
 	}
 	before, after := decided.Revision(), out.Revision()
 	return before.Known() && after.Boot == before.Boot && after.Version == before.Version+1
+}
+
+// cut returns kv without the denied keys, and false unless every denied key
+// is a key of kv (and at least one is denied): a cut that misses a denied
+// key would forward what the decision refused.
+func cut(kv wwe.UserData, denied []string) (wwe.UserData, bool) {
+	if len(denied) == 0 {
+		return nil, false
+	}
+	for _, k := range denied {
+		if _, ok := kv[k]; !ok {
+			return nil, false
+		}
+	}
+	return kv.Without(denied), true
 }
 
 // lookup reads the interaction cl is decided on. A write may be decided on

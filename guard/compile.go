@@ -28,7 +28,7 @@ type Config struct {
 	Bundled      fs.FS             // policies built into the binary; nil for none
 	Schemas      fs.FS             // JSON Schemas for the type checker (policies.Schemas); nil for none
 	Paths        []string          // extra directories or files of .rego and data files
-	Options      map[string]any    // data.wwe.options
+	Options      map[string]any    // data.wwe.options; checked and converted against the options schema when Schemas has one (CheckOptions)
 	Enforcement  Enforcement       // "" means Enforce
 	UserDataMode UserDataMode      // "" means Reject
 	Timeout      time.Duration     // per evaluation; 0 means 200ms
@@ -51,32 +51,53 @@ func Check(ctx context.Context, cfg Config) error {
 	return err
 }
 
-// prepare loads, compiles and prepares one policy set.
-func prepare(ctx context.Context, cfg Config) (*state, error) {
+// prepare loads, compiles and prepares one policy set. A panic while doing
+// so (a module no check foresaw) is a problem of the set, never a crash of
+// the guard: a reload keeps the last good set.
+func prepare(ctx context.Context, cfg Config) (st *state, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			st, err = nil, &CompileError{Problems: []string{fmt.Sprintf("policies could not be loaded: %v", r)}}
+		}
+	}()
 	sch, err := loadSchemas(cfg.Schemas)
 	if err != nil {
 		return nil, &CompileError{Problems: []string{err.Error()}}
 	}
-	modules, docs, err := load(cfg, sch)
+	modules, bundled, docs, err := load(cfg, sch)
 	if err != nil {
 		return nil, err
 	}
+	// The rule scan reads the parsed modules (compiling rewrites rule
+	// heads), renames the rules in observe-only mode before the compiler
+	// sees them, and its problems say more than the compile errors they cause.
+	rules := catalogRules(modules, bundled)
 	compiler := newCompiler(sch)
 	compiler.Compile(modules)
 	if compiler.Failed() {
-		return nil, compileError(compiler.Errors)
+		return nil, &CompileError{Problems: append(rules.problems, compileError(compiler.Errors).Problems...)}
 	}
-	rules := catalogRules(modules)
-	if problems := append(rules.problems, sch.unknownOptions(compiler.Modules)...); len(problems) > 0 {
+	problems := append(rules.problems, sch.unknownOptions(compiler.Modules)...)
+	if !definesEntryPoint(compiler, docs) {
+		problems = append(problems, fmt.Sprintf("no rule defines %s, the entry point: enable policies.bundled or define it in a policy path", Query))
+	}
+	options, err := sch.checkOptions(cfg.Options)
+	if err != nil {
+		problems = append(problems, err.(*OptionsError).Problems...)
+	}
+	dataCodes, rolloutProblems := rollout(docs, rules.shipped)
+	problems = append(problems, rolloutProblems...)
+	if len(problems) > 0 {
 		return nil, &CompileError{Problems: problems}
 	}
-	data, err := dataDocument(docs, cfg.Options)
-	if err == nil {
-		err = withDryRunCodes(data, rules.dryRun)
-	}
+	data, err := dataDocument(docs, options)
 	if err != nil {
 		return nil, &CompileError{Problems: []string{err.Error()}}
 	}
+	if rules.observed {
+		withObservedRules(data)
+	}
+	rules.labels.dataCodes = dataCodes
 	// Data kept as OPA values: evaluations read it without converting it each time.
 	store := inmem.NewFromObjectWithOpts(data, inmem.OptReturnASTValuesOnRead(true))
 	query, err := rego.New(rego.Query(Query), rego.Compiler(compiler), rego.Store(store)).PrepareForEval(ctx)
@@ -87,7 +108,7 @@ func prepare(ctx context.Context, cfg Config) (*state, error) {
 	if err != nil {
 		return nil, &CompileError{Problems: []string{err.Error()}}
 	}
-	st := &state{query: query, modules: len(modules), static: static, compiler: compiler, labels: rules.labels}
+	st = &state{query: query, modules: len(modules), static: static, compiler: compiler, labels: rules.labels}
 	st.origins, err = admittedOrigins(ctx, compiler, store)
 	if err != nil {
 		return nil, &CompileError{Problems: []string{err.Error()}}
@@ -106,10 +127,10 @@ func newCompiler(sch schemas) *ast.Compiler {
 	return c
 }
 
-// load parses the bundled policies and every configured path.
-func load(cfg Config, sch schemas) (map[string]*ast.Module, map[string]any, error) {
-	modules := map[string]*ast.Module{}
-	docs := map[string]any{}
+// load parses the bundled policies and every configured path. bundled names
+// the modules built into the binary.
+func load(cfg Config, sch schemas) (modules map[string]*ast.Module, bundled map[string]bool, docs map[string]any, err error) {
+	modules, bundled, docs = map[string]*ast.Module{}, map[string]bool{}, map[string]any{}
 	var problems []string
 	if cfg.Bundled != nil {
 		err := fs.WalkDir(cfg.Bundled, ".", func(p string, d fs.DirEntry, err error) error {
@@ -121,10 +142,11 @@ func load(cfg Config, sch schemas) (map[string]*ast.Module, map[string]any, erro
 				return err
 			}
 			problems = parseInto(modules, "policies/"+p, src, problems)
+			bundled["policies/"+p] = true
 			return nil
 		})
 		if err != nil {
-			return nil, nil, &CompileError{Problems: []string{fmt.Sprintf("read bundled policies: %v", err)}}
+			return nil, nil, nil, &CompileError{Problems: []string{fmt.Sprintf("read bundled policies: %v", err)}}
 		}
 	}
 	for _, root := range cfg.Paths {
@@ -161,12 +183,12 @@ func load(cfg Config, sch schemas) (map[string]*ast.Module, map[string]any, erro
 		problems = append(problems, compileError(compiler.Errors).Problems...)
 	}
 	if len(problems) > 0 {
-		return nil, nil, &CompileError{Problems: problems}
+		return nil, nil, nil, &CompileError{Problems: problems}
 	}
 	if len(modules) == 0 {
-		return nil, nil, &CompileError{Problems: []string{"no policy modules: enable policies.bundled or list policies.paths"}}
+		return nil, nil, nil, &CompileError{Problems: []string{"no policy modules: enable policies.bundled or list policies.paths"}}
 	}
-	return modules, docs, nil
+	return modules, bundled, docs, nil
 }
 
 // parseInto parses one Rego v1 module into modules, or adds its problems.
@@ -206,6 +228,28 @@ func dataDocument(docs map[string]any, options map[string]any) (map[string]any, 
 	wwe["options"] = opts
 	data["wwe"] = wwe
 	return data, nil
+}
+
+// entryPoint is the ref of the one document the guard evaluates.
+var entryPoint = ast.MustParseRef(Query)
+
+// definesEntryPoint reports whether a rule or a data document defines the
+// entry point; without one every decision would fail.
+func definesEntryPoint(compiler *ast.Compiler, docs map[string]any) bool {
+	if len(compiler.GetRulesExact(entryPoint)) > 0 {
+		return true
+	}
+	var doc any = docs
+	for _, part := range []string{"wwe", "guard", "decision"} {
+		obj, ok := doc.(map[string]any)
+		if !ok {
+			return false
+		}
+		if doc, ok = obj[part]; !ok {
+			return false
+		}
+	}
+	return true
 }
 
 // admittedOrigins evaluates data.wwe.access.admitted_origins once.

@@ -1,6 +1,7 @@
 package guard
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/wwe-guard/wwe-guard/internal/wwe"
@@ -60,16 +61,17 @@ type Verdict struct {
 	Enforced bool
 }
 
-// verdict draws the verdict for op from d under the given modes.
-func (d *Decision) verdict(op wwe.Operation, enforcement Enforcement, mode UserDataMode) Verdict {
-	would, err := d.enforced(op, mode)
+// verdict draws the verdict for in from d under the given modes.
+func (d *Decision) verdict(in *Input, enforcement Enforcement, mode UserDataMode) Verdict {
+	would, err := d.enforced(in, mode)
 	if enforcement == DryRun {
 		return Verdict{Action: Forward, Err: err, Would: would}
 	}
 	return Verdict{Action: would, Err: err, Would: would, Enforced: true}
 }
 
-func (d *Decision) enforced(op wwe.Operation, mode UserDataMode) (Action, *wwe.Error) {
+func (d *Decision) enforced(in *Input, mode UserDataMode) (Action, *wwe.Error) {
+	op := in.Operation
 	if d.Allow {
 		return Forward, nil
 	}
@@ -79,7 +81,7 @@ func (d *Decision) enforced(op wwe.Operation, mode UserDataMode) (Action, *wwe.E
 		e.Code = wwe.CodeUserDataWriteNotAllowed
 		e.DeniedKeys = d.DeniedKeys
 		e.Message = "user data key(s) not allowed: " + strings.Join(d.DeniedKeys, ", ")
-		if mode == Strip && (op == wwe.OpSetUserData || op.CarriesUserData()) {
+		if mode == Strip && (op == wwe.OpSetUserData || op.CarriesUserData()) && d.cuttable(in.Writes) {
 			return ForwardCut, e
 		}
 	case len(d.WarningMessages) > 0:
@@ -94,4 +96,26 @@ func (d *Decision) enforced(op wwe.Operation, mode UserDataMode) (Action, *wwe.E
 		}
 	}
 	return Refuse, e
+}
+
+// cuttable reports whether strip mode can forward the write without what d
+// refuses: every denied key, and the key of every reason, is byte for byte
+// the key of one of the writes, so cutting those keys leaves nothing refused.
+// A reason without a key, or with a key the write does not have (a rule that
+// matched "taxid" and reported "TaxId"), cannot be cut away.
+func (d *Decision) cuttable(writes []Write) bool {
+	written := func(key string) bool {
+		return slices.ContainsFunc(writes, func(w Write) bool { return w.Op == WriteSet && w.Key == key })
+	}
+	for _, k := range d.DeniedKeys {
+		if !written(k) {
+			return false
+		}
+	}
+	for _, r := range d.Reasons {
+		if !written(r.Key) {
+			return false
+		}
+	}
+	return true
 }

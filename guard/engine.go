@@ -151,7 +151,7 @@ func (e *Engine) Decide(ctx context.Context, in Input) (d Decision, err error) {
 	if e.dlog != nil {
 		d.RuleLabels = st.labels.of(d.Reasons, d.DryRunReasons)
 	}
-	d.Verdict = d.verdict(in.Operation, e.cfg.Enforcement, e.cfg.UserDataMode)
+	d.Verdict = d.verdict(&in, e.cfg.Enforcement, e.cfg.UserDataMode)
 	return d, nil
 }
 

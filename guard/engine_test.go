@@ -56,6 +56,11 @@ func decisionDoc(allow bool, denied, warnings []string) map[string]any {
 func TestDecideVerdicts(t *testing.T) {
 	t.Parallel()
 	set := Input{Operation: wwe.OpSetUserData, KeyValues: wwe.UserData{"SSN": "1"}}
+	set.Writes = WritesFor(set.Operation, set.KeyValues, "")
+	withReasons := func(doc map[string]any, reasons ...map[string]any) map[string]any {
+		doc["reasons"] = reasons
+		return doc
+	}
 	tests := []struct {
 		name   string
 		cfg    Config
@@ -67,6 +72,13 @@ func TestDecideVerdicts(t *testing.T) {
 		{"allow", Config{}, decisionDoc(true, []string{}, []string{}), set, Forward, ""},
 		{"denied keys refuse", Config{}, decisionDoc(false, []string{"SSN"}, []string{}), set, Refuse, wwe.CodeUserDataWriteNotAllowed},
 		{"strip mode cuts", Config{UserDataMode: Strip}, decisionDoc(false, []string{"SSN"}, []string{}), set, ForwardCut, wwe.CodeUserDataWriteNotAllowed},
+		{"strip never cuts a key the write lacks", Config{UserDataMode: Strip}, decisionDoc(false, []string{"ssn"}, []string{}), set, Refuse, wwe.CodeUserDataWriteNotAllowed},
+		{"strip never cuts a reason without a key", Config{UserDataMode: Strip},
+			withReasons(decisionDoc(false, []string{"SSN"}, []string{}), map[string]any{"key": "SSN", "code": "A", "message": "m"}, map[string]any{"code": "B", "message": "m"}),
+			set, Refuse, wwe.CodeUserDataWriteNotAllowed},
+		{"strip cuts keys its reasons name", Config{UserDataMode: Strip},
+			withReasons(decisionDoc(false, []string{"SSN"}, []string{}), map[string]any{"key": "SSN", "code": "A", "message": "m"}),
+			set, ForwardCut, wwe.CodeUserDataWriteNotAllowed},
 		{"strip never cuts a delete", Config{UserDataMode: Strip}, decisionDoc(false, []string{"SSN"}, []string{}), Input{Operation: wwe.OpDeleteUserData, Key: "SSN"}, Refuse, wwe.CodeUserDataWriteNotAllowed},
 		{"dry-run forwards", Config{Enforcement: DryRun}, decisionDoc(false, []string{"SSN"}, []string{}), set, Forward, wwe.CodeUserDataWriteNotAllowed},
 		{"markdone blocked", Config{}, decisionDoc(false, []string{}, []string{"w1", "w2"}), Input{Operation: wwe.OpMarkDone}, Refuse, wwe.CodeMarkdoneBlocked},

@@ -52,7 +52,7 @@ func (e *Engine) Eval(ctx context.Context, input any, o EvalOptions) (EvalResult
 	res.Decision, _ = result(rs)
 	if o.Explain {
 		res.Contributions = contributions.out
-		markDryRun(res.Contributions, res.Decision)
+		markDryRun(res.Contributions, st.labels.dataCodes)
 	}
 	if o.Trace {
 		var out bytes.Buffer

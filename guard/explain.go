@@ -20,9 +20,6 @@ type Contribution struct {
 	DryRun   bool           `json:"dryRun,omitempty"` // observed, not enforced
 }
 
-// readDenyRule hides keys; an explanation reports it beside the refusals.
-const readDenyRule = "data.wwe.userdata.read_deny"
-
 // contributionTracer records, as evaluation goes, every value a rule of an
 // extension point produces: at a rule's exit its head is plugged with the
 // bindings that made the body true.
@@ -44,7 +41,8 @@ func (t *contributionTracer) TraceEvent(evt topdown.Event) {
 		return
 	}
 	path := rule.Path()
-	if name := path.String(); name != readDenyRule && !slices.Contains(extensionRules, name) {
+	point, observed, ok := gathered(path)
+	if !ok {
 		return
 	}
 	term := evt.Plug(rule.Head.Key)
@@ -60,16 +58,17 @@ func (t *contributionTracer) TraceEvent(evt topdown.Event) {
 		t.seen = map[string]bool{}
 	}
 	t.seen[key] = true
-	names := make([]string, 0, len(path)-1)
-	for _, p := range path[1:] {
+	names := make([]string, 0, len(path)-2)
+	for _, p := range path[1 : len(path)-1] {
 		s, _ := p.Value.(ast.String)
 		names = append(names, string(s))
 	}
 	c := Contribution{
-		Package:  strings.Join(names[:len(names)-1], "."),
-		Rule:     names[len(names)-1],
+		Package:  strings.Join(names, "."),
+		Rule:     point.name(), // an observed rule under the name it was written with
 		Location: rule.Location.String(),
 		Value:    value,
+		DryRun:   observed,
 	}
 	for _, a := range t.annotations.GetRuleScope(rule) {
 		c.Title = a.Title
@@ -78,20 +77,38 @@ func (t *contributionTracer) TraceEvent(evt topdown.Event) {
 	t.out = append(t.out, c)
 }
 
-// markDryRun marks the contributions whose reason code the decision lists
-// among its dryRunReasons.
-func markDryRun(cs []Contribution, decision any) {
-	doc, _ := decision.(map[string]any)
-	observed, _ := doc["dryRunReasons"].([]any)
-	codes := map[any]bool{}
-	for _, r := range observed {
-		if obj, ok := r.(map[string]any); ok {
-			codes[obj["code"]] = true
+// gathered returns the multi-value extension point path is, or whose
+// observed twin it is (observed): the rules whose values the entry point
+// gathers, refusals and the keys read_deny hides.
+func gathered(path ast.Ref) (point *extensionPoint, observed, ok bool) {
+	if len(path) < 2 {
+		return nil, false, false
+	}
+	last, _ := path[len(path)-1].Value.(ast.String)
+	for i := range extensionPoints {
+		p := &extensionPoints[i]
+		if p.table || !path[:len(path)-1].Equal(p.path[:len(p.path)-1]) {
+			continue
+		}
+		switch string(last) {
+		case p.name():
+			return p, false, true
+		case p.name() + observedSuffix:
+			return p, p.refusal, p.refusal
 		}
 	}
+	return nil, false, false
+}
+
+// markDryRun marks the refusals whose reason code data.wwe.rollout.dryrun
+// observes (the observed twins of labelled rules are marked as they are
+// recorded).
+func markDryRun(cs []Contribution, dataCodes []string) {
 	for i := range cs {
-		if reason, ok := cs[i].Value.(map[string]any); ok && codes[reason["code"]] {
-			cs[i].DryRun = true
+		if reason, ok := cs[i].Value.(map[string]any); ok {
+			if code, ok := reason["code"].(string); ok && slices.Contains(dataCodes, code) {
+				cs[i].DryRun = true
+			}
 		}
 	}
 }

@@ -15,7 +15,8 @@ import (
 // names the options schema knows.
 type schemas struct {
 	set     *ast.SchemaSet
-	options []string // sorted; nil when there is no options schema
+	options []string              // sorted; nil when there is no options schema
+	types   map[string]optionType // the type of each option; nil when there is no options schema
 }
 
 // optionsSchema is the schema of data.wwe.options, by its path in the schema FS.
@@ -48,9 +49,11 @@ func loadSchemas(fsys fs.FS) (schemas, error) {
 		}
 		s.set.Put(key, doc)
 		if p == optionsSchema {
-			props, _ := doc.(map[string]any)["properties"].(map[string]any)
-			s.options = make([]string, 0, len(props))
-			for name := range props {
+			if s.types, err = optionTypes(doc); err != nil {
+				return fmt.Errorf("schema %s: %w", p, err)
+			}
+			s.options = make([]string, 0, len(s.types))
+			for name := range s.types {
 				s.options = append(s.options, name)
 			}
 			slices.Sort(s.options)

@@ -95,3 +95,38 @@ test_decision_dry_run_access_deny_does_not_short_circuit if {
 	d.deniedKeys == ["SSN"]
 	[r.code | some r in d.dryRunReasons] == ["ORIGIN_NOT_ACCEPTED"]
 }
+
+# A rule labelled enforcement: dryrun is renamed by the guard to its
+# extension point's observed twin and data.wwe.rollout.labelled is set: only
+# that rule is observed, even when it reuses the code of a shipped rule.
+test_decision_observed_rules_leave_shipped_codes_enforced if {
+	d := guard.decision with input as {"operation": "setUserData", "writes": [
+		{"op": "set", "key": "SSN", "value": "x"},
+		{"op": "set", "key": "Notes", "value": "x"},
+	]}
+		with data.wwe.options as opts
+		with data.wwe.userdata.deny_dryrun as {{"key": "Notes", "code": "WRITE_ALLOWED", "message": "trial"}}
+		with data.wwe.rollout.labelled as true
+	not d.allow
+	d.deniedKeys == ["SSN"]
+	[r.code | some r in d.reasons] == ["WRITE_ALLOWED"]
+	d.dryRunReasons == [{"key": "Notes", "code": "WRITE_ALLOWED", "message": "trial"}]
+}
+
+test_decision_observed_blocks_and_access_rules_only_observe if {
+	d := guard.decision with input as {"operation": "markdone", "interaction": main, "caller": {"origin": "https://crm"}}
+		with data.wwe.options as object.union(opts, {"service-client-api.accepted-web-content-origins": "https://crm"})
+		with data.wwe.markdone.block_dryrun as {{"code": "DISPOSITION_REQUIRED", "message": "trial"}}
+		with data.wwe.access.deny_dryrun as {{"code": "ORIGIN_NOT_ACCEPTED", "message": "trial origin"}}
+		with data.wwe.rollout.labelled as true
+	not d.allow
+	d.warningMessages == ["A disposition (DispositionCode) is required before this interaction can be marked done"]
+	{r.message | some r in d.dryRunReasons} == {"trial", "trial origin"}
+}
+
+test_decision_observed_twins_need_the_guard_flag if {
+	d := guard.decision with input as {"operation": "setUserData", "writes": []}
+		with data.wwe.userdata.deny_dryrun as {{"key": "Notes", "code": "C", "message": "m"}}
+	d.allow
+	d.dryRunReasons == []
+}

@@ -40,3 +40,29 @@ test_block_client_blocks if {
 		with data.wwe.options as {}
 	b == {{"code": "CLIENT_BLOCK", "message": "Finish the survey", "origin": "https://crm"}}
 }
+
+disposition(value) := {"interaction": {"isMainCaseInteraction": true, "userData": {"DispositionCode": value}}}
+
+test_block_disposition_not_a_string_or_integer if {
+	every value in [{}, {"code": ""}, {"code": "Sale"}, [], ["Sale"], true, null, 1.5] {
+		count(markdone.block) == 1 with input as disposition(value) with data.wwe.options as mandatory
+	}
+}
+
+test_block_disposition_blank_by_white_space_and_cf if {
+	# Every Unicode White_Space character, and format characters (Cf) such as
+	# zero-width space, word joiner and byte order mark.
+	blanks := [
+		"", "\t\n\u000b\f\r ", "\u0085\u00a0\u1680", "\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a",
+		"\u2028\u2029\u202f\u205f\u3000", "\u200b \ufeff\u2060", "\u200e\u200f\u00ad", "\u200b",
+	]
+	every value in blanks {
+		count(markdone.block) == 1 with input as disposition(value) with data.wwe.options as mandatory
+	}
+}
+
+test_block_disposition_set_by_a_visible_character_or_an_integer if {
+	every value in ["\u200bSale\u200b", " x ", "0", "\u3000\u00e9", 0, 7, -1] {
+		count(markdone.block) == 0 with input as disposition(value) with data.wwe.options as mandatory
+	}
+}

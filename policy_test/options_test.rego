@@ -13,9 +13,18 @@ test_option_configured if {
 
 test_enabled_bool_and_string if {
 	config.enabled("f") with data.wwe.options as {"f": true}
-	config.enabled("f") with data.wwe.options as {"f": " TRUE "}
+	config.enabled("f") with data.wwe.options as {"f": "TRUE"}
+	not config.enabled("f") with data.wwe.options as {"f": false}
 	not config.enabled("f") with data.wwe.options as {"f": "false"}
 	not config.enabled("interaction.disposition.is-mandatory") with data.wwe.options as {}
+}
+
+# The guard refuses every other value of a boolean option; what it would
+# refuse is not true here either.
+test_enabled_only_true_in_any_case if {
+	every value in [" true", "yes", "1", 1, {"true": true}, ["true"]] {
+		not config.enabled("f") with data.wwe.options as {"f": value}
+	}
 }
 
 test_allows_list_syntax if {

@@ -39,3 +39,13 @@ test_key_deny_refuses_listed_keys if {
 		with data.wwe.userdata.key_deny as {"SSN": {"code": "NO_SSN", "message": "no"}}
 	d == {{"key": "SSN", "code": "NO_SSN", "message": "no"}}
 }
+
+# A key_deny entry in observe-only mode (the guard renames it to
+# key_deny_dryrun) is gathered by the observed twin, never by deny.
+test_deny_dryrun_observes_key_deny_entries_in_dry_run if {
+	writes := {"writes": [{"op": "set", "key": "Notes", "value": "1"}, {"op": "set", "key": "SSN", "value": "1"}]}
+	entries := {"Notes": {"code": "NO_NOTES", "message": "no notes"}}
+	observed := userdata.deny_dryrun with input as writes with data.wwe.userdata.key_deny_dryrun as entries
+	observed == {{"key": "Notes", "code": "NO_NOTES", "message": "no notes"}}
+	count(userdata.deny) == 0 with input as writes with data.wwe.userdata.key_deny_dryrun as entries with data.wwe.options as {}
+}

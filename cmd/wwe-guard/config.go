@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"time"
 
@@ -159,18 +158,18 @@ func (c *config) validate() []string {
 	if !c.Policies.Bundled && len(c.Policies.Paths) == 0 {
 		problems = append(problems, "policies: no policy source (bundled is false and paths is empty)")
 	}
-	names := make([]string, 0, len(c.Options))
-	for name := range c.Options {
-		names = append(names, name)
+	// The options schema the policies are type-checked with says which
+	// options exist and their types; the guard checks and converts them the
+	// same way when it compiles the policies. Only valid options go on.
+	options, err := guard.CheckOptions(policies.Schemas, c.Options)
+	var oe *guard.OptionsError
+	switch {
+	case errors.As(err, &oe):
+		problems = append(problems, oe.Problems...)
+	case err != nil:
+		problems = append(problems, "options: "+err.Error())
 	}
-	sort.Strings(names)
-	for _, name := range names {
-		switch c.Options[name].(type) {
-		case string, bool, int, int64, float64, nil:
-		default:
-			problems = append(problems, fmt.Sprintf("options.%s: must be a string, number or boolean", name))
-		}
-	}
+	c.Options = options
 	rl, err := api.ParseRateLimits(c.Options)
 	if err != nil {
 		problems = append(problems, strings.Split(err.Error(), "\n")...)

@@ -67,7 +67,7 @@ policies:
   paths: [/does/not/exist]
 options:
   service-client-api.rate-limit: lots
-  list-option: [a, b]
+  service-client-api.user-data.read-allowed: [a, b]
 `)
 	_, err := loadConfig(path)
 	if err == nil {
@@ -77,7 +77,7 @@ options:
 		"upstream.url: required when kind is http", "upstream.timeout: must be greater than 0",
 		"enforcement: must be one of enforce, dryrun", "userDataMode: must be one of reject, strip",
 		"limits.maxDepth", "policies.paths: /does/not/exist does not exist",
-		"options.service-client-api.rate-limit:", "options.list-option: must be a string, number or boolean",
+		"options.service-client-api.rate-limit:", "options.service-client-api.user-data.read-allowed: must be a string, not a list",
 	} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error does not report %q:\n%v", want, err)

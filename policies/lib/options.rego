@@ -16,10 +16,16 @@ option(name) := data.wwe.options[name] if {
 # is_set(name) holds when the option is configured (not null).
 is_set(name) if data.wwe.options[name] != null
 
-# enabled(name) holds for a boolean option that is true or "true".
+# enabled(name) holds for a boolean option that is true. The guard converts
+# the config's "true"/"false" (in any case) to booleans before policies see
+# them; the string form is read the same way for data that did not come
+# through the guard (opa eval with a data file of one's own).
 enabled(name) if option(name) == true
 
-enabled(name) if lower(trim_space(option(name))) == "true"
+enabled(name) if {
+	is_string(option(name))
+	lower(option(name)) == "true"
+}
 
 # key_list(name) is the set of items of a comma-separated option, trimmed.
 key_list(name) := {item |

@@ -14,7 +14,8 @@ disposition_mandatory if config.enabled("interaction.disposition.is-mandatory")
 # title: Disposition required before markdone
 # description: |
 #   With interaction.disposition.is-mandatory, the main case interaction
-#   cannot be marked done until its disposition key has a non-blank value.
+#   cannot be marked done until its disposition key is set: an integer, or a
+#   string with a character that is neither white space nor invisible (Cf).
 # labels:
 #   code: DISPOSITION_REQUIRED
 #   control: interaction.disposition.is-mandatory
@@ -27,9 +28,21 @@ block contains {
 	not has_disposition
 }
 
-has_disposition if {
-	value := input.interaction.userData[disposition_key]
-	not blank(value)
+has_disposition if disposition_set(input.interaction.userData[disposition_key])
+
+# A disposition is set (DESIGN.md §9.1) when it is any integer, or a string
+# with at least one code point that is neither Unicode White_Space nor a
+# format character (General Category Cf: zero-width space, word joiner, byte
+# order mark, ...). Objects, lists, booleans, null and blank strings are not.
+disposition_set(value) if {
+	is_number(value)
+	floor(value) == value
 }
 
-blank(value) if trim_space(value) == ""
+disposition_set(value) if {
+	is_string(value)
+	regex.match(visible_code_point, value)
+}
+
+# RE2 knows \p{Cf} but not White_Space, so White_Space is spelt out.
+visible_code_point := `[^\x{0009}-\x{000D}\x{0020}\x{0085}\x{00A0}\x{1680}\x{2000}-\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}\p{Cf}]`

@@ -12,3 +12,12 @@ deny contains {"key": w.key, "code": r.code, "message": r.message} if {
 	some w in input.writes
 	r := data.wwe.userdata.key_deny[w.key]
 }
+
+# The observed twin of the rule above: a key_deny entry labelled
+# enforcement: dryrun is renamed by the guard to key_deny_dryrun, and what it
+# would refuse is observed (the decision's dryRunReasons), never refused.
+# The entry point evaluates it only while some rule is in observe-only mode.
+deny_dryrun contains {"key": w.key, "code": r.code, "message": r.message} if {
+	some w in input.writes
+	r := data.wwe.userdata.key_deny_dryrun[w.key]
+}
