@@ -30,7 +30,9 @@ campaign_disposition_key := "GSW_DISPOSITION_CODE"
 # campaign call.
 campaign_disposition_markers := {"GSW_CAMPAIGN_NAME", "GSW_CALLING_LIST"}
 
-campaign_disposition_set if campaign_disposition_filled(input.interaction.userData[campaign_disposition_key])
+# The outcome counts as the shipped disposition rule counts a disposition
+# (DESIGN.md §9.1): an integer, or a string with a visible character.
+campaign_disposition_set if disposition_set(input.interaction.userData[campaign_disposition_key])
 
 # campaign_disposition_filled(value) holds for a value that is not a blank
 # string.

@@ -23,6 +23,8 @@ campaign := {"GSW_CAMPAIGN_NAME": "Spring renewals", "GSW_CALLING_LIST": "renewa
 cases := [
 	{"name": "campaign call, no disposition", "callType": "OUTBOUND", "userData": campaign, "want": "blocked"},
 	{"name": "campaign call, blank disposition", "callType": "OUTBOUND", "userData": object.union(campaign, {"GSW_DISPOSITION_CODE": "  "}), "want": "blocked"},
+	{"name": "campaign call, invisible disposition", "callType": "OUTBOUND", "userData": object.union(campaign, {"GSW_DISPOSITION_CODE": "\u200b\ufeff"}), "want": "blocked"},
+	{"name": "campaign call, object as disposition", "callType": "OUTBOUND", "userData": object.union(campaign, {"GSW_DISPOSITION_CODE": {}}), "want": "blocked"},
 	{"name": "campaign call, disposition set", "callType": "OUTBOUND", "userData": object.union(campaign, {"GSW_DISPOSITION_CODE": "Sale"}), "want": "done"},
 	{"name": "campaign call, numeric disposition", "callType": "OUTBOUND", "userData": object.union(campaign, {"GSW_DISPOSITION_CODE": 7}), "want": "done"},
 	{"name": "calling list only", "callType": "OUTBOUND", "userData": {"GSW_CALLING_LIST": "renewals_q2"}, "want": "blocked"},

@@ -29,10 +29,6 @@ deny contains {
 disposition_freeze_key := config.option("interaction.disposition.key-name")
 
 # disposition_freeze_is_set holds when the interaction, as the service
-# holds it now, has a disposition that is not blank.
-disposition_freeze_is_set if {
-	value := input.interaction.userData[disposition_freeze_key]
-	not disposition_freeze_blank(value)
-}
-
-disposition_freeze_blank(value) if trim_space(value) == ""
+# holds it now, has a disposition, as the shipped disposition rule counts
+# one (DESIGN.md §9.1): an integer, or a string with a visible character.
+disposition_freeze_is_set if data.wwe.markdone.disposition_set(input.interaction.userData[disposition_freeze_key])

@@ -35,6 +35,11 @@ test_deny_allows_setting_over_a_blank_disposition if {
 		with data.wwe.options as {}
 }
 
+test_deny_allows_setting_over_an_invisible_disposition if {
+	count(userdata.deny) == 0 with input as write({"DispositionCode": "\u200b\u2060"}, "set", "DispositionCode")
+		with data.wwe.options as {}
+}
+
 test_deny_allows_other_keys_once_set if {
 	count(userdata.deny) == 0 with input as write({"DispositionCode": "Sale"}, "set", "Notes") with data.wwe.options as {}
 }
