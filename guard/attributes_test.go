@@ -68,7 +68,7 @@ func TestLogMasksInteractionAttributes(t *testing.T) {
 	}
 	wantKept := with(map[string]any{
 		"ani": "+15551234567", "dnis": "8000", "userData": map[string]any{"Notes": "n"},
-		"parties": []any{map[string]any{"name": "Ann Lee", "role": "customer", "phone": map[string]any{"e164": "+15551234567"}}, map[string]any{"name": "Agent 7"}},
+		"parties":  []any{map[string]any{"name": "Ann Lee", "role": "customer", "phone": map[string]any{"e164": "+15551234567"}}, map[string]any{"name": "Agent 7"}},
 		"x-vendor": map[string]any{"a": 1.0, "list": []any{1.0, "two", nil, map[string]any{"b": true}}, "big": 12345678901234567890.0},
 		"a/b~c":    "escaped", "mediaInfo": nil, "state-comment": map[string]any{"multi": "line"},
 	})
@@ -77,7 +77,7 @@ func TestLogMasksInteractionAttributes(t *testing.T) {
 	}
 	wantMasked := with(map[string]any{
 		"ani": "***", "dnis": "***", "userData": map[string]any{"Notes": "***"},
-		"parties": []any{map[string]any{"name": "***", "role": "***", "phone": map[string]any{"e164": "***"}}, map[string]any{"name": "***"}},
+		"parties":  []any{map[string]any{"name": "***", "role": "***", "phone": map[string]any{"e164": "***"}}, map[string]any{"name": "***"}},
 		"x-vendor": map[string]any{"a": "***", "list": []any{"***", "***", nil, map[string]any{"b": "***"}}, "big": "***"},
 		"a/b~c":    "***", "mediaInfo": nil, "state-comment": map[string]any{"multi": "***"},
 	})
