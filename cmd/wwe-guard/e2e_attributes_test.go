@@ -238,7 +238,8 @@ func unmodelled(notes string) string {
 
 // TestE2EUnmodelledAttributesFromHTTPService: attributes a remote service
 // sends that the guard has no field for reach the client unchanged in a GET
-// result, a write result and an event; only userData is filtered.
+// result, a write result, a SCAPI result and an event; only userData is
+// filtered.
 func TestE2EUnmodelledAttributesFromHTTPService(t *testing.T) {
 	t.Parallel()
 	var mu sync.Mutex
@@ -301,6 +302,10 @@ func TestE2EUnmodelledAttributesFromHTTPService(t *testing.T) {
 	put := send(t, http.MethodPatch, base+"/v1/interactions/1/user-data", `{"Notes":"called back"}`).expect(t, http.StatusOK, "")
 	if diff := cmp.Diff(want("called back"), put.body); diff != "" {
 		t.Errorf("write answer (-sent +got):\n%s", diff)
+	}
+	scapi := send(t, http.MethodPost, base+"/v1/scapi", `{"request":"interaction.getByInteractionId","parameters":["1"],"referenceId":"1"}`).expect(t, http.StatusOK, "")
+	if diff := cmp.Diff(want("called back"), scapi.body["result"]); diff != "" {
+		t.Errorf("SCAPI result (-sent +got):\n%s", diff)
 	}
 	events := openEvents(t, base+"/v1/events?subscribe=interaction")
 	if diff := cmp.Diff(want("called back"), any(events.nextChange(t, "1"))); diff != "" {
