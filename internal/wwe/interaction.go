@@ -83,8 +83,7 @@ type MarkdoneBlock struct {
 type Party struct {
 	Name string `json:"name"`
 	// Extra holds the party's attributes the guard does not model, by name,
-	// each as the JSON the service sent. A name of a modelled attribute is
-	// ignored.
+	// each as the JSON the service sent. A member named "name" is ignored.
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -124,7 +123,7 @@ type Interaction struct {
 	// Extra holds the attributes the guard does not model (a newer Genesys
 	// attribute, a vendor extension), by name, each as the JSON the service
 	// sent; they are encoded again unchanged. A name of a modelled attribute
-	// (ModelledAttribute) is ignored.
+	// (see Modelled) is ignored.
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
