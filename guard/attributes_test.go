@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/open-policy-agent/opa/v1/ast"
 
 	"github.com/wwe-guard/wwe-guard/internal/wwe"
 )
@@ -101,4 +102,33 @@ func TestLogMasksInteractionAttributes(t *testing.T) {
 			t.Errorf("masked entry shows %q: %s", secret, line)
 		}
 	}
+}
+
+// FuzzEncodeEntryAttributes: whatever attributes the service sends that the
+// guard does not model, the policy input is the document, and the encoded
+// line is one valid JSON object equal to the entry shape, masked or not.
+func FuzzEncodeEntryAttributes(f *testing.F) {
+	f.Add("x-vendor", `{"a": [1, "two", null, {"b": true}]}`, "+1555")
+	f.Add("a/b~c\n", "\"\u2028\\u0000\"", "\xff")
+	f.Fuzz(func(t *testing.T, name, raw, ani string) {
+		if !json.Valid([]byte(raw)) {
+			return
+		}
+		in := &Input{Operation: wwe.OpGetByInteractionID, Interaction: &wwe.Interaction{InteractionID: "1", ANI: ani,
+			Parties: []wwe.Party{{Name: ani, Extra: map[string]json.RawMessage{name: json.RawMessage(raw)}}},
+			Extra:   map[string]json.RawMessage{name: json.RawMessage(raw)}}}
+		want, err := ast.InterfaceToValue(in.document(false))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, err := in.value(); err != nil || got.Compare(want) != 0 {
+			t.Errorf("value() = %v, %v\nwant %v", got, err, want)
+		}
+		for _, mask := range []bool{true, false} {
+			got, want := encodedEntry(t, testLog(map[string]string{"app": "wwe-guard"}, Enforce, mask), in, Decision{Allow: true}, nil)
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("mask=%v (-want +got):\n%s", mask, diff)
+			}
+		}
+	})
 }
