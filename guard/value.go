@@ -134,9 +134,9 @@ func interactionTerm(it *wwe.Interaction) (*ast.Term, error) {
 		ast.Item(keyCallUUID, nullableTerm(it.CallUUID)),
 		ast.Item(keyCaseID, nullableTerm(it.CaseID)),
 		ast.Item(keyParentID, nullableTerm(it.ParentInteractionID)),
-		ast.Item(keyMediaType, strTerm(it.MediaType)),
-		ast.Item(keyCallType, nullableTerm(it.CallType)),
-		ast.Item(keyState, strTerm(it.State)),
+		ast.Item(keyMediaType, enumTerm(it.MediaType)),
+		ast.Item(keyCallType, nullableEnumTerm(it.CallType)),
+		ast.Item(keyState, enumTerm(it.State)),
 		ast.Item(keyIsMainCase, ast.InternedTerm(it.IsMainCaseInteraction)),
 		ast.Item(keyIsDone, ast.InternedTerm(it.IsDone)),
 		ast.Item(keyUserData, ud),
@@ -147,8 +147,15 @@ func interactionTerm(it *wwe.Interaction) (*ast.Term, error) {
 		value string
 	}{
 		{keyDirection, it.Direction}, {keyPreviousState, it.PreviousState}, {keyRecordingState, it.RecordingState},
-		{keyANI, it.ANI}, {keyDNIS, it.DNIS},
 	} {
+		if f.value != "" {
+			items = append(items, ast.Item(f.key, enumTerm(f.value)))
+		}
+	}
+	for _, f := range [...]struct {
+		key   *ast.Term
+		value string
+	}{{keyANI, it.ANI}, {keyDNIS, it.DNIS}} {
 		if f.value != "" {
 			items = append(items, ast.Item(f.key, strTerm(f.value)))
 		}
@@ -260,6 +267,43 @@ func valueTerm(v any) (*ast.Term, error) {
 }
 
 func strTerm(s string) *ast.Term { return ast.InternedTerm(s) }
+
+// enumTerms are the values interactions repeat — states (DESIGN.md §1.1),
+// media and call types, directions, recording states — as terms built once,
+// so rendering them allocates nothing.
+var enumTerms = func() map[string]*ast.Term {
+	m := map[string]*ast.Term{}
+	for _, s := range []string{
+		"UNKNOWN", "IDLE", "RINGING", "DIALING", "TALKING", "HELD",
+		"CREATED", "INVITED", "ACCEPTED", "PULLED", "REVOKED", "SAVED", "REJECTED", "TRANSFERRING",
+		"TRANSFER_COMPLETED", "INVITED_CONFERENCE", "LEFT_CONFERENCE", "ERROR", "COMPLETED",
+		"JOINING", "JOIN_FAILED", "HISTORY_IN_PROGRESS", "HISTORY_DONE", "SENT", "CANCELLED",
+		"PREVIEW", "READY", "CANCELED",
+		"voice", "chat", "email", "workitem",
+		wwe.CallTypeInternal, wwe.CallTypeInbound, wwe.CallTypeOutbound, wwe.CallTypeConsult,
+		wwe.DirectionIn, wwe.DirectionOut,
+		wwe.RecordingStopped, wwe.RecordingRecording, wwe.RecordingPaused,
+	} {
+		m[s] = ast.StringTerm(s)
+	}
+	return m
+}()
+
+// enumTerm is s as a term, shared when it is one of enumTerms.
+func enumTerm(s string) *ast.Term {
+	if t, ok := enumTerms[s]; ok {
+		return t
+	}
+	return strTerm(s)
+}
+
+// nullableEnumTerm is nullableTerm for a value of enumTerms.
+func nullableEnumTerm(s string) *ast.Term {
+	if s == "" {
+		return ast.InternedNullTerm
+	}
+	return enumTerm(s)
+}
 
 // nullableTerm maps the empty string to null, as str does.
 func nullableTerm(s string) *ast.Term {
