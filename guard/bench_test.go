@@ -2,6 +2,7 @@ package guard_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -78,6 +79,40 @@ func BenchmarkDecideBundled(b *testing.B) {
 				b.ReportAllocs()
 				for b.Loop() {
 					if _, err := e.Decide(ctx, tt.in); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
+	}
+}
+
+// BenchmarkDecideEveryAttribute is getByInteractionId of BenchmarkDecideBundled
+// on an interaction that carries every documented attribute and a vendor
+// one, against the same interaction without them: the cost of rendering
+// them into the input (and, with the log on, masking them).
+func BenchmarkDecideEveryAttribute(b *testing.B) {
+	bare := &wwe.Interaction{InteractionID: "1", MediaType: "voice", State: wwe.StateTalking, IsMainCaseInteraction: true,
+		UserData: wwe.UserData{"CustomerSegment": "gold", "AccountNumber": "12-3456"}}
+	full := bare.Clone()
+	full.InteractionUUID, full.CallUUID, full.CaseID, full.CallType = "00A7D3F1-0001", "CU-1", "case-1", wwe.CallTypeInbound
+	full.Direction, full.PreviousState, full.RecordingState = wwe.DirectionIn, wwe.StateRinging, wwe.RecordingRecording
+	full.ANI, full.DNIS, full.Version = "+15551234567", "8000", 7
+	full.Parties = []wwe.Party{{Name: "Ann Lee"}, {Name: "Agent 7"}}
+	full.IsConsultation, full.IsCaseSelected, full.IsCaseExpanded = wwe.Flag(false), wwe.Flag(true), wwe.Flag(true)
+	full.Extra = map[string]json.RawMessage{"x-vendor": json.RawMessage(`{"a":1}`)}
+	for _, logged := range []bool{false, true} {
+		e := benchEngine(b, logged)
+		for _, it := range []struct {
+			name string
+			it   *wwe.Interaction
+		}{{"bare", bare}, {"every-attribute", full}} {
+			b.Run(fmt.Sprintf("log=%v/%s", map[bool]string{false: "off", true: "on"}[logged], it.name), func(b *testing.B) {
+				in := guard.Input{Operation: wwe.OpGetByInteractionID, InteractionID: "1", Interaction: it.it}
+				ctx := context.Background()
+				b.ReportAllocs()
+				for b.Loop() {
+					if _, err := e.Decide(ctx, in); err != nil {
 						b.Fatal(err)
 					}
 				}

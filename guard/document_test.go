@@ -1,6 +1,7 @@
 package guard
 
 import (
+	"bytes"
 	"encoding/json"
 
 	"github.com/wwe-guard/wwe-guard/internal/wwe"
@@ -61,7 +62,7 @@ func interaction(it *wwe.Interaction, mask bool) any {
 	if it == nil {
 		return nil
 	}
-	return map[string]any{
+	doc := map[string]any{
 		"interactionId":         it.InteractionID,
 		"interactionUUID":       str(it.InteractionUUID),
 		"callUuid":              str(it.CallUUID),
@@ -75,6 +76,79 @@ func interaction(it *wwe.Interaction, mask bool) any {
 		"userData":              orEmpty(userData(it.UserData, mask)),
 		"markdoneBlocks":        blocks(it.MarkdoneBlocks),
 	}
+	// The optional attributes are there only when the service sent them;
+	// ani, dnis, parties and the attributes the guard does not model are
+	// masked like user data.
+	for name, v := range map[string]string{"direction": it.Direction, "previousState": it.PreviousState, "recordingState": it.RecordingState} {
+		if v != "" {
+			doc[name] = v
+		}
+	}
+	for name, v := range map[string]string{"ani": it.ANI, "dnis": it.DNIS} {
+		if v != "" {
+			doc[name] = value(v, mask)
+		}
+	}
+	for name, v := range map[string]*bool{"isConsultation": it.IsConsultation, "isCaseSelected": it.IsCaseSelected, "isCaseExpanded": it.IsCaseExpanded} {
+		if v != nil {
+			doc[name] = *v
+		}
+	}
+	if it.Version != 0 {
+		doc["version"] = it.Version
+	}
+	if it.Parties != nil {
+		parties := make([]any, len(it.Parties))
+		for i, p := range it.Parties {
+			party := map[string]any{"name": value(p.Name, mask)}
+			extra(party, p.Extra, mask, func(name string) bool { return name == "name" })
+			parties[i] = party
+		}
+		doc["parties"] = parties
+	}
+	extra(doc, it.Extra, mask, wwe.Modelled)
+	return doc
+}
+
+// extra adds the attributes the guard does not model to doc, except the
+// names modelled reports.
+func extra(doc map[string]any, attrs map[string]json.RawMessage, mask bool, modelled func(string) bool) {
+	for name, raw := range attrs {
+		if modelled(name) {
+			continue
+		}
+		dec := json.NewDecoder(bytes.NewReader(raw))
+		dec.UseNumber()
+		var v any
+		if err := dec.Decode(&v); err != nil {
+			panic(err)
+		}
+		doc[name] = maskJSON(v, mask)
+	}
+}
+
+// maskJSON replaces every leaf of a decoded JSON value but null by "***".
+func maskJSON(v any, mask bool) any {
+	if !mask {
+		return v
+	}
+	switch x := v.(type) {
+	case nil:
+		return nil
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			out[k] = maskJSON(e, mask)
+		}
+		return out
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = maskJSON(e, mask)
+		}
+		return out
+	}
+	return masked
 }
 
 func blocks(bs []wwe.MarkdoneBlock) []any {

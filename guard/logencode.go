@@ -1,7 +1,10 @@
 package guard
 
 import (
+	"bytes"
 	"encoding/json"
+	"maps"
+	"slices"
 	"strconv"
 	"time"
 	"unicode/utf8"
@@ -150,7 +153,110 @@ func appendInteraction(buf []byte, it *wwe.Interaction, mask bool) []byte {
 	}
 	buf = append(buf, `,"markdoneBlocks":`...)
 	buf = appendBlocks(buf, it.MarkdoneBlocks)
+	for _, f := range [...]struct{ name, value string }{
+		{"direction", it.Direction}, {"previousState", it.PreviousState}, {"recordingState", it.RecordingState},
+	} {
+		if f.value != "" {
+			buf = append(buf, ",\""+f.name+"\":"...)
+			buf = appendString(buf, f.value)
+		}
+	}
+	for _, f := range [...]struct{ name, value string }{{"ani", it.ANI}, {"dnis", it.DNIS}} {
+		if f.value != "" {
+			buf = append(buf, ",\""+f.name+"\":"...)
+			buf = appendValue(buf, f.value, mask)
+		}
+	}
+	for _, f := range [...]struct {
+		name  string
+		value *bool
+	}{{"isConsultation", it.IsConsultation}, {"isCaseSelected", it.IsCaseSelected}, {"isCaseExpanded", it.IsCaseExpanded}} {
+		if f.value != nil {
+			buf = append(buf, ",\""+f.name+"\":"...)
+			buf = strconv.AppendBool(buf, *f.value)
+		}
+	}
+	if it.Version != 0 {
+		buf = append(buf, `,"version":`...)
+		buf = strconv.AppendInt(buf, it.Version, 10)
+	}
+	if it.Parties != nil {
+		buf = append(buf, `,"parties":[`...)
+		for i, p := range it.Parties {
+			if i > 0 {
+				buf = append(buf, ',')
+			}
+			buf = append(buf, `{"name":`...)
+			buf = appendValue(buf, p.Name, mask)
+			buf = appendExtra(buf, p.Extra, isPartyName, mask)
+			buf = append(buf, '}')
+		}
+		buf = append(buf, ']')
+	}
+	buf = appendExtra(buf, it.Extra, wwe.Modelled, mask)
 	return append(buf, '}')
+}
+
+// appendExtra writes the attributes the guard does not model as members of
+// the object being written, sorted by name: compacted, or "***" leaf by
+// leaf (keys kept) when masking. A value that is not JSON is written as
+// null.
+func appendExtra(buf []byte, extra map[string]json.RawMessage, modelled func(string) bool, mask bool) []byte {
+	if len(extra) == 0 {
+		return buf
+	}
+	for _, name := range slices.Sorted(maps.Keys(extra)) {
+		if modelled(name) {
+			continue
+		}
+		buf = append(buf, ',')
+		buf = appendString(buf, name)
+		buf = append(buf, ':')
+		if !mask {
+			w := bytes.NewBuffer(buf)
+			if json.Compact(w, extra[name]) != nil {
+				w.WriteString("null")
+			}
+			buf = w.Bytes()
+			continue
+		}
+		var v any
+		if json.Unmarshal(extra[name], &v) != nil {
+			v = nil
+		}
+		buf = appendMaskedJSON(buf, v)
+	}
+	return buf
+}
+
+// appendMaskedJSON writes a decoded JSON value with every leaf but null
+// replaced by "***": objects key by key, arrays element by element.
+func appendMaskedJSON(buf []byte, v any) []byte {
+	switch x := v.(type) {
+	case nil:
+		return append(buf, "null"...)
+	case map[string]any:
+		buf = append(buf, '{')
+		for i, k := range slices.Sorted(maps.Keys(x)) {
+			if i > 0 {
+				buf = append(buf, ',')
+			}
+			buf = appendString(buf, k)
+			buf = append(buf, ':')
+			buf = appendMaskedJSON(buf, x[k])
+		}
+		return append(buf, '}')
+	case []any:
+		buf = append(buf, '[')
+		for i, e := range x {
+			if i > 0 {
+				buf = append(buf, ',')
+			}
+			buf = appendMaskedJSON(buf, e)
+		}
+		return append(buf, ']')
+	}
+	return append(buf, `"`+masked+`"`...)
 }
 
 func appendBlocks(buf []byte, bs []wwe.MarkdoneBlock) []byte {

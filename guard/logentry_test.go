@@ -139,6 +139,7 @@ func TestEncodeEntryMatchesTheEntryShape(t *testing.T) {
 			"delete allowed":  {del, allow, nil},
 			"bare read":       {bare, allow, nil},
 			"failed":          {it, Decision{}, errors.New("evaluate: \"boom\"")},
+			"every attribute": {&Input{Operation: wwe.OpGetByInteractionID, InteractionID: "1", Interaction: fullInteraction()}, allow, nil},
 		} {
 			got, want := encodedEntry(t, l, tc.in, tc.d, tc.err)
 			if diff := cmp.Diff(want, got); diff != "" {

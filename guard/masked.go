@@ -12,8 +12,11 @@ import (
 const masked = "***"
 
 // maskedPaths lists, as JSON pointers in OPA's decision-log `masked` field,
-// the user-data values of the input that a masked entry replaces with "***".
-// Replay reads it to know which inputs lost their values.
+// the values of the input that a masked entry replaces with "***": every
+// user-data value, and every attribute of the interaction that is not one
+// of the modelled non-user-data fields (ids, state, types, flags, version):
+// ani, dnis, parties and the attributes the guard does not model. Replay
+// reads it to know which inputs lost their values.
 func (in *Input) maskedPaths() []string {
 	var paths []string
 	for i, w := range in.Writes {
@@ -26,8 +29,24 @@ func (in *Input) maskedPaths() []string {
 	if in.Target != nil {
 		paths = append(paths, "/input/target")
 	}
-	if in.Interaction != nil {
-		paths = appendKeys(paths, "/input/interaction/userData/", in.Interaction.UserData)
+	if it := in.Interaction; it != nil {
+		paths = appendKeys(paths, "/input/interaction/userData/", it.UserData)
+		start := len(paths)
+		if it.ANI != "" {
+			paths = append(paths, "/input/interaction/ani")
+		}
+		if it.DNIS != "" {
+			paths = append(paths, "/input/interaction/dnis")
+		}
+		if len(it.Parties) > 0 {
+			paths = append(paths, "/input/interaction/parties")
+		}
+		for k := range it.Extra {
+			if !wwe.Modelled(k) {
+				paths = append(paths, "/input/interaction/"+pointerEscaper.Replace(k))
+			}
+		}
+		slices.Sort(paths[start:])
 	}
 	return paths
 }

@@ -38,6 +38,7 @@ func TestValueIsTheDocument(t *testing.T) {
 			MarkdoneBlocks: []wwe.MarkdoneBlock{{WarningMessage: warning, Origin: "https://crm"}}}},
 		{"consult", Input{Operation: wwe.OpConsult, InteractionID: "1", Target: map[string]any{"agent": "a2", "n": 1},
 			Extensions: wwe.UserData{"x": "y"}, KeyValues: wwe.UserData{"K": "v"}, Writes: WritesFor(wwe.OpConsult, wwe.UserData{"K": "v"}, "")}},
+		{"every interaction attribute", Input{Operation: wwe.OpGetByInteractionID, InteractionID: "1", Interaction: fullInteraction()}},
 		{"select case", Input{Operation: wwe.OpSelectCaseByCaseID, CaseID: "case-2", Target: "plain"}},
 	}
 	for _, tt := range tests {

@@ -45,6 +45,9 @@ func NewMemory(seed []*wwe.Interaction) *Memory {
 		}
 		m.byID[c.InteractionID] = c
 		m.order = append(m.order, c.InteractionID)
+		if m.selected == "" && c.CaseID != "" && isSet(c.IsCaseSelected) {
+			m.selected = c.CaseID // the seed says which case is selected
+		}
 		if n, err := strconv.Atoi(c.InteractionID); err == nil && n >= m.nextID {
 			m.nextID = n + 1
 		}
@@ -138,18 +141,19 @@ func (m *Memory) apply(it *wwe.Interaction, cmd wwe.Command) (*wwe.Interaction, 
 		if it.State != wwe.StateRinging {
 			return nil, wwe.Errorf(wwe.CodeInvalidState, "interaction %q is %s, not RINGING", it.InteractionID, it.State)
 		}
-		it.State = wwe.StateRejected
+		next := wwe.StateRejected
 		if cmd.Op == wwe.OpAccept {
-			it.State = wwe.StateAccepted
+			next = wwe.StateAccepted
 			if it.MediaType == "voice" {
-				it.State = wwe.StateTalking
+				next = wwe.StateTalking
 			}
 		}
+		setState(it, next)
 	case wwe.OpConsult:
 		return m.consult(it, cmd)
 	case wwe.OpSingleStepTransfer:
 		writeUserData(it, cmd.KeyValues)
-		it.State = wwe.StateIdle
+		setState(it, wwe.StateIdle)
 	case wwe.OpSingleStepConference:
 		writeUserData(it, cmd.KeyValues)
 	case wwe.OpCompleteTransfer, wwe.OpCompleteConference:
@@ -157,16 +161,24 @@ func (m *Memory) apply(it *wwe.Interaction, cmd wwe.Command) (*wwe.Interaction, 
 		if consult == nil {
 			return nil, wwe.Errorf(wwe.CodeInvalidState, "interaction %q has no active consultation", it.InteractionID)
 		}
-		consult.State = wwe.StateIdle
+		setState(consult, wwe.StateIdle)
 		m.changed(wwe.EventTypeChanged, consult)
 		if cmd.Op == wwe.OpCompleteTransfer {
-			it.State = wwe.StateIdle
+			setState(it, wwe.StateIdle)
 		}
 	default:
 		return nil, wwe.Errorf(wwe.CodeInvalidRequest, "unsupported operation %s", cmd.Op)
 	}
 	m.changed(wwe.EventTypeChanged, it)
 	return it, nil
+}
+
+// setState moves it to state next, remembering the state it leaves in
+// previousState; staying in the same state is not a state change.
+func setState(it *wwe.Interaction, next string) {
+	if it.State != next {
+		it.PreviousState, it.State = it.State, next
+	}
 }
 
 // writeUserData overwrites the given keys; a nested value replaces the old
@@ -194,7 +206,8 @@ func (m *Memory) markDone(it *wwe.Interaction) error {
 		}))
 		return e
 	}
-	it.State, it.IsDone = wwe.StateCompleted, true
+	setState(it, wwe.StateCompleted)
+	it.IsDone = true
 	m.changed(wwe.EventTypeChanged, it)
 	return nil
 }
@@ -242,8 +255,11 @@ func (m *Memory) consult(parent *wwe.Interaction, cmd wwe.Command) (*wwe.Interac
 		CaseID:              parent.CaseID,
 		ParentInteractionID: parent.InteractionID,
 		MediaType:           parent.MediaType,
-		CallType:            "CONSULT",
+		CallType:            wwe.CallTypeConsult,
 		State:               wwe.StateDialing,
+		IsConsultation:      wwe.Flag(true),
+		IsCaseSelected:      cloneFlag(parent.IsCaseSelected),
+		IsCaseExpanded:      cloneFlag(parent.IsCaseExpanded),
 		UserData:            parent.UserData.Clone(),
 		Boot:                m.boot,
 	}
@@ -263,6 +279,10 @@ func (m *Memory) activeConsultation(parentID string) *wwe.Interaction {
 	return nil
 }
 
+// selectCase selects a case: the interactions of caseID become selected
+// and expanded, those of every other case neither (a flag that was never
+// set stays absent). An interaction whose flags change gets a new revision;
+// the case events, not CHANGED, tell subscribers what happened.
 func (m *Memory) selectCase(caseID string) error {
 	found := false
 	for _, it := range m.byID {
@@ -271,6 +291,14 @@ func (m *Memory) selectCase(caseID string) error {
 	if !found {
 		return wwe.Errorf(wwe.CodeCaseNotFound, "case %q not found", caseID)
 	}
+	for _, id := range m.order {
+		it := m.byID[id]
+		in := it.CaseID == caseID
+		a, b := setFlag(&it.IsCaseSelected, in), setFlag(&it.IsCaseExpanded, in)
+		if a || b {
+			it.Version++
+		}
+	}
 	if m.selected != "" && m.selected != caseID {
 		m.events.Publish(wwe.NewEvent(wwe.EventInteraction, wwe.EventData{EventType: wwe.EventTypeCollapsed, CaseID: m.selected}))
 	}
@@ -278,6 +306,29 @@ func (m *Memory) selectCase(caseID string) error {
 	m.events.Publish(wwe.NewEvent(wwe.EventInteraction, wwe.EventData{EventType: wwe.EventTypeCaseSelected, SelectedCaseID: caseID}))
 	m.events.Publish(wwe.NewEvent(wwe.EventInteraction, wwe.EventData{EventType: wwe.EventTypeExpanded, CaseID: caseID}))
 	return nil
+}
+
+// setFlag sets *flag to on, or clears it when it is set and on is false; it
+// reports whether the flag changed.
+func setFlag(flag **bool, on bool) bool {
+	switch {
+	case on && !isSet(*flag):
+		*flag = wwe.Flag(true)
+	case !on && isSet(*flag):
+		*flag = wwe.Flag(false)
+	default:
+		return false
+	}
+	return true
+}
+
+func isSet(flag *bool) bool { return flag != nil && *flag }
+
+func cloneFlag(flag *bool) *bool {
+	if flag == nil {
+		return nil
+	}
+	return wwe.Flag(*flag)
 }
 
 // changed gives it a new revision and tells subscribers.

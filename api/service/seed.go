@@ -32,14 +32,14 @@ func DemoSeed() []*wwe.Interaction {
 }
 
 // LoadSeed reads a JSON (.json) or YAML (.yaml, .yml) list of Interaction
-// objects, strictly: unknown fields and invalid values are errors, and
-// every problem is reported.
+// objects, strictly: an attribute that is neither documented (DESIGN.md
+// §1.1, plus ours) nor a vendor attribute (a name starting with "x-") is an
+// error, as are invalid values; every problem is reported.
 func LoadSeed(path string) ([]*wwe.Interaction, error) {
 	src, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("read seed: %w", err)
 	}
-	var raw []*wwe.Interaction
 	switch strings.ToLower(filepath.Ext(path)) {
 	case ".json":
 	case ".yaml", ".yml":
@@ -55,10 +55,9 @@ func LoadSeed(path string) ([]*wwe.Interaction, error) {
 	default:
 		return nil, fmt.Errorf("seed %s: use a .json, .yaml or .yml file", path)
 	}
+	var entries []json.RawMessage
 	dec := json.NewDecoder(bytes.NewReader(src))
-	dec.UseNumber()
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&raw); err != nil {
+	if err := dec.Decode(&entries); err != nil {
 		return nil, fmt.Errorf("seed %s: %w", path, err)
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
@@ -66,8 +65,14 @@ func LoadSeed(path string) ([]*wwe.Interaction, error) {
 	}
 	var problems []string
 	seen := map[string]bool{}
-	for i, it := range raw {
+	out := make([]*wwe.Interaction, 0, len(entries))
+	for i, raw := range entries {
 		at := fmt.Sprintf("seed %s: entry %d", path, i)
+		var it *wwe.Interaction
+		if err := json.Unmarshal(raw, &it); err != nil {
+			problems = append(problems, fmt.Sprintf("%s: %v", at, err))
+			continue
+		}
 		if it == nil {
 			problems = append(problems, at+": is null")
 			continue
@@ -85,16 +90,20 @@ func LoadSeed(path string) ([]*wwe.Interaction, error) {
 		if it.State == "" {
 			problems = append(problems, at+": state is required")
 		}
+		for _, p := range seedProblems(it) {
+			problems = append(problems, at+": "+p)
+		}
 		ud, err := Normalize(it.UserData)
 		if err != nil {
 			problems = append(problems, fmt.Sprintf("%s: userData: %v", at, err))
 		}
 		it.UserData = ud
+		out = append(out, it)
 	}
 	if len(problems) > 0 {
 		return nil, errors.New(strings.Join(problems, "\n"))
 	}
-	return raw, nil
+	return out, nil
 }
 
 // Normalize converts decoded user data (JSON numbers, YAML ints, nested

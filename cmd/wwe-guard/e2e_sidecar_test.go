@@ -16,6 +16,12 @@ import (
 // port with the end-to-end seed; it returns the service's base URL.
 func startSim(t *testing.T) string {
 	t.Helper()
+	return startSimSeed(t, e2eSeed)
+}
+
+// startSimSeed is startSim with the seed given (JSON).
+func startSimSeed(t *testing.T, seedJSON string) string {
+	t.Helper()
 	dir := t.TempDir()
 	bin := filepath.Join(dir, "wwe-sim")
 	build := exec.Command("go", "build", "-o", bin, "../wwe-sim")
@@ -23,7 +29,7 @@ func startSim(t *testing.T) string {
 		t.Fatalf("build wwe-sim: %v\n%s", err, out)
 	}
 	seed := filepath.Join(dir, "seed.json")
-	mustWrite(t, seed, e2eSeed)
+	mustWrite(t, seed, seedJSON)
 	ctx, cancel := context.WithCancel(context.Background())
 	cmd := exec.CommandContext(ctx, bin, "--listen", "127.0.0.1:0", "--seed", seed)
 	stderr, err := cmd.StderrPipe()
@@ -38,18 +44,24 @@ func startSim(t *testing.T) string {
 		_ = cmd.Wait()
 	})
 	addr := make(chan string, 1)
+	exited := make(chan string, 1)
 	go func() {
 		re := regexp.MustCompile(`addr=(\S+)`)
 		sc := bufio.NewScanner(stderr)
+		var out strings.Builder
 		for sc.Scan() {
+			out.WriteString(sc.Text() + "\n")
 			if m := re.FindStringSubmatch(sc.Text()); m != nil && strings.Contains(sc.Text(), "listening") {
 				addr <- m[1]
 			}
 		}
+		exited <- out.String()
 	}()
 	select {
 	case a := <-addr:
 		return "http://" + strings.Trim(a, `"`)
+	case out := <-exited:
+		t.Fatalf("wwe-sim stopped before listening:\n%s", out)
 	case <-time.After(30 * time.Second):
 		t.Fatal("wwe-sim did not report its address")
 	}

@@ -104,13 +104,14 @@ func testExample(t *testing.T, dir string) {
 		}
 	}
 	base := startGuard(t, "--config", filepath.Join(work, "guard.yaml"))
+	ids := make([]string, len(steps)) // each step's decision (X-Decision-Id)
 	for i, s := range steps {
-		if !t.Run(fmt.Sprintf("%02d %s", i+1, s.Name), func(t *testing.T) { s.replay(t, base) }) {
+		if !t.Run(fmt.Sprintf("%02d %s", i+1, s.Name), func(t *testing.T) { ids[i] = s.replay(t, base) }) {
 			return // later steps build on this one
 		}
 	}
 	if logFile != "" {
-		checkMaskedLog(t, logFile, steps)
+		checkMaskedLog(t, logFile, steps, ids)
 	}
 }
 
@@ -146,8 +147,8 @@ func readWalkthrough(t *testing.T, path string) []step {
 }
 
 // replay sends the step and checks the answer; a refused step must leave the
-// service as it was.
-func (s step) replay(t *testing.T, base string) {
+// service as it was. It returns the answer's decision id.
+func (s step) replay(t *testing.T, base string) string {
 	var headers []string
 	for _, name := range slices.Sorted(maps.Keys(s.Headers)) {
 		headers = append(headers, name, s.Headers[name])
@@ -158,6 +159,10 @@ func (s step) replay(t *testing.T, base string) {
 		before = snapshot(t, base)
 	}
 	r := send(t, s.Method, base+s.Path, s.body, headers...).expect(t, s.Expect.Status, s.Expect.ErrorCode)
+	id := r.header.Get("X-Decision-Id")
+	if id == "" {
+		t.Errorf("the answer has no X-Decision-Id")
+	}
 	if s.Expect.DeniedKeys != nil {
 		if diff := cmp.Diff(jsonValue(t, s.Expect.DeniedKeys), r.body["deniedKeys"]); diff != "" {
 			t.Errorf("deniedKeys (-want +got):\n%s", diff)
@@ -187,6 +192,7 @@ func (s step) replay(t *testing.T, base string) {
 			t.Errorf("a refused request changed the service:\nbefore %s\nafter  %s", before, after)
 		}
 	}
+	return id
 }
 
 // curl is the step as the README shows it, against the examples' listen
@@ -246,13 +252,23 @@ func jsonValue(t *testing.T, v any) any {
 	return out
 }
 
-// checkMaskedLog checks the decision log an example writes: a JSON line per
-// decision, the labels (METADATA) of the rules behind the reasons the
-// walk-through expects, and no user-data value of the walk-through.
-func checkMaskedLog(t *testing.T, path string, steps []step) {
+// checkMaskedLog checks the decision log an example writes, once it holds
+// the decision of every step (ids, X-Decision-Id of each answer) or after
+// waitForLog's deadline: see maskedLogProblems.
+func checkMaskedLog(t *testing.T, path string, steps []step, ids []string) {
 	t.Helper()
-	log := waitForLog(t, path, func(log string) bool { return strings.Count(log, "\n") >= len(steps) })
-	lines := 0
+	log := waitForLog(t, path, func(log string) bool { return len(missingDecisions(log, ids)) == 0 })
+	for _, p := range maskedLogProblems(log, steps, ids) {
+		t.Error(p)
+	}
+}
+
+// maskedLogProblems checks a decision log: a JSON line per decision, an
+// entry for each step's decision (ids[i] is step i's), the labels
+// (METADATA) of the rules behind the reasons the walk-through expects, and
+// no user-data value of the walk-through.
+func maskedLogProblems(log string, steps []step, ids []string) []string {
+	var problems []string
 	labelled := map[any]bool{} // rule_labels codes
 	sc := bufio.NewScanner(strings.NewReader(log))
 	sc.Buffer(nil, 1<<20)
@@ -262,28 +278,40 @@ func checkMaskedLog(t *testing.T, path string, steps []step) {
 			RuleLabels []map[string]any `json:"rule_labels"`
 		}
 		if err := json.Unmarshal(sc.Bytes(), &entry); err != nil || entry.DecisionID == "" {
-			t.Errorf("decision log line is not a decision: %s", sc.Text())
+			problems = append(problems, "decision log line is not a decision: "+sc.Text())
 		}
 		for _, l := range entry.RuleLabels {
 			labelled[l["code"]] = labelled[l["code"]] || l["compliance"] != nil
 		}
-		lines++
 	}
-	if lines < len(steps) {
-		t.Errorf("decision log has %d entries for %d requests", lines, len(steps))
+	for _, i := range missingDecisions(log, ids) {
+		problems = append(problems, fmt.Sprintf("decision log has no entry %s (step %q)", ids[i], steps[i].Name))
 	}
 	for _, s := range steps {
 		if code, ok := s.Expect.Body["reasons.0.code"]; ok && !labelled[code] {
-			t.Errorf("decision log has no rule_labels with code %v and its compliance reference (step %q)", code, s.Name)
+			problems = append(problems, fmt.Sprintf("decision log has no rule_labels with code %v and its compliance reference (step %q)", code, s.Name))
 		}
 	}
 	for _, s := range steps {
 		for _, v := range leaves(s.Body) {
 			if len(v) >= 6 && strings.Contains(log, v) {
-				t.Errorf("decision log shows the value %q of step %q", v, s.Name)
+				problems = append(problems, fmt.Sprintf("decision log shows the value %q of step %q", v, s.Name))
 			}
 		}
 	}
+	return problems
+}
+
+// missingDecisions returns the indexes of the ids that have no entry in the
+// log.
+func missingDecisions(log string, ids []string) []int {
+	var missing []int
+	for i, id := range ids {
+		if id == "" || !strings.Contains(log, `"decision_id":"`+id+`"`) {
+			missing = append(missing, i)
+		}
+	}
+	return missing
 }
 
 // leaves returns the string form of every leaf value below v.

@@ -1,5 +1,10 @@
 package wwe
 
+import (
+	"encoding/json"
+	"maps"
+)
+
 // Interaction states the reference service uses. Voice follows the Genesys
 // voice states; other media use the same names where they apply.
 const (
@@ -11,6 +16,29 @@ const (
 	StateIdle      = "IDLE"
 	StateRejected  = "REJECTED"
 	StateCompleted = "COMPLETED"
+)
+
+// Directions of an interaction (the direction attribute).
+const (
+	DirectionIn      = "IN"
+	DirectionOut     = "OUT"
+	DirectionUnknown = "UNKNOWN"
+)
+
+// Call types of an interaction (the callType attribute).
+const (
+	CallTypeInternal = "INTERNAL"
+	CallTypeInbound  = "INBOUND"
+	CallTypeOutbound = "OUTBOUND"
+	CallTypeConsult  = "CONSULT"
+	CallTypeUnknown  = "UNKNOWN"
+)
+
+// Recording states of a voice interaction (the recordingState attribute).
+const (
+	RecordingStopped   = "STOPPED"
+	RecordingRecording = "RECORDING"
+	RecordingPaused    = "PAUSED"
 )
 
 // UserData is the attached data of an interaction. Values are strings,
@@ -50,7 +78,21 @@ type MarkdoneBlock struct {
 	Origin         string `json:"origin"`
 }
 
-// Interaction is an interaction as the service reports it.
+// Party is one party of an interaction. Name is the one attribute the
+// guard models; every other attribute the service sends is kept in Extra.
+type Party struct {
+	Name string `json:"name"`
+	// Extra holds the party's attributes the guard does not model, by name,
+	// each as the JSON the service sent. A member named "name" is ignored.
+	Extra map[string]json.RawMessage `json:"-"`
+}
+
+// Interaction is an interaction as the service reports it: every attribute
+// DESIGN.md §1.1 documents, ours (mediaType, isDone, markdoneBlocks,
+// version), and in Extra whatever else the service sent, so that a proxy
+// passes on what it does not model. Optional attributes the service did not
+// send stay absent: empty strings and nil pointers and slices are not
+// encoded.
 type Interaction struct {
 	InteractionID         string          `json:"interactionId"`
 	InteractionUUID       string          `json:"interactionUUID,omitempty"`
@@ -59,7 +101,16 @@ type Interaction struct {
 	ParentInteractionID   string          `json:"parentInteractionId,omitempty"`
 	MediaType             string          `json:"mediaType"`
 	CallType              string          `json:"callType,omitempty"`
+	Direction             string          `json:"direction,omitempty"`
 	State                 string          `json:"state"`
+	PreviousState         string          `json:"previousState,omitempty"` // the state before the last state change
+	RecordingState        string          `json:"recordingState,omitempty"`
+	ANI                   string          `json:"ani,omitempty"`
+	DNIS                  string          `json:"dnis,omitempty"`
+	Parties               []Party         `json:"parties,omitzero"` // absent (nil) is not the same as [] (none)
+	IsConsultation        *bool           `json:"isConsultation,omitempty"`
+	IsCaseSelected        *bool           `json:"isCaseSelected,omitempty"`
+	IsCaseExpanded        *bool           `json:"isCaseExpanded,omitempty"`
 	IsMainCaseInteraction bool            `json:"isMainCaseInteraction"`
 	IsDone                bool            `json:"isDone"`
 	UserData              UserData        `json:"userData"`
@@ -72,6 +123,11 @@ type Interaction struct {
 	// Boot is the lifetime of the service that gave Version (its ETag,
 	// never in the body): versions are comparable only within one.
 	Boot string `json:"-"`
+	// Extra holds the attributes the guard does not model (a newer Genesys
+	// attribute, a vendor extension), by name, each as the JSON the service
+	// sent; they are encoded again unchanged. A name of a modelled attribute
+	// (see Modelled) is ignored.
+	Extra map[string]json.RawMessage `json:"-"`
 }
 
 // Revision returns the revision the interaction is at; the zero Revision
@@ -82,6 +138,9 @@ func (i *Interaction) Revision() Revision {
 	}
 	return Revision{Boot: i.Boot, Version: i.Version}
 }
+
+// Flag returns a pointer to b, for the optional flags of an Interaction.
+func Flag(b bool) *bool { return &b }
 
 // Live reports whether the interaction is still in progress: setUserData and
 // the transfer family work on live interactions only. A voice interaction is
@@ -102,5 +161,22 @@ func (i *Interaction) Clone() *Interaction {
 		c.UserData = UserData{}
 	}
 	c.MarkdoneBlocks = append([]MarkdoneBlock{}, i.MarkdoneBlocks...)
+	if i.Parties != nil {
+		c.Parties = make([]Party, len(i.Parties))
+		for n, p := range i.Parties {
+			c.Parties[n] = Party{Name: p.Name, Extra: maps.Clone(p.Extra)}
+		}
+	}
+	c.IsConsultation = cloneFlag(i.IsConsultation)
+	c.IsCaseSelected = cloneFlag(i.IsCaseSelected)
+	c.IsCaseExpanded = cloneFlag(i.IsCaseExpanded)
+	c.Extra = maps.Clone(i.Extra) // the raw values are never changed in place
 	return &c
+}
+
+func cloneFlag(b *bool) *bool {
+	if b == nil {
+		return nil
+	}
+	return Flag(*b)
 }

@@ -27,6 +27,7 @@ cases := [
 	{"name": "campaign call, object as disposition", "callType": "OUTBOUND", "userData": object.union(campaign, {"GSW_DISPOSITION_CODE": {}}), "want": "blocked"},
 	{"name": "campaign call, disposition set", "callType": "OUTBOUND", "userData": object.union(campaign, {"GSW_DISPOSITION_CODE": "Sale"}), "want": "done"},
 	{"name": "campaign call, numeric disposition", "callType": "OUTBOUND", "userData": object.union(campaign, {"GSW_DISPOSITION_CODE": 7}), "want": "done"},
+	{"name": "numeric calling list id", "callType": "OUTBOUND", "userData": {"GSW_CALLING_LIST": 42}, "want": "blocked"},
 	{"name": "calling list only", "callType": "OUTBOUND", "userData": {"GSW_CALLING_LIST": "renewals_q2"}, "want": "blocked"},
 	{"name": "blank campaign name", "callType": "OUTBOUND", "userData": {"GSW_CAMPAIGN_NAME": ""}, "want": "done"},
 	{"name": "manual outbound call", "callType": "OUTBOUND", "userData": {}, "want": "done"},

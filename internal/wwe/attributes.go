@@ -1,0 +1,309 @@
+package wwe
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+	"strconv"
+	"unicode/utf8"
+)
+
+// The JSON form of an Interaction and a Party. Every modelled attribute is
+// decoded by its exact name (encoding/json would also take "STATE" for
+// "state"); any other member goes to Extra as the service sent it and is
+// encoded again after the modelled ones, so a proxy passes on what it does
+// not model.
+
+// decodeAttribute decodes the modelled attribute name from its JSON value
+// raw; it reports false for a name Interaction does not model. A null
+// leaves the attribute unset.
+func (i *Interaction) decodeAttribute(name, raw []byte) (bool, error) {
+	var err error
+	switch string(name) {
+	case "interactionId":
+		err = decodeString(raw, &i.InteractionID)
+	case "interactionUUID":
+		err = decodeString(raw, &i.InteractionUUID)
+	case "callUuid":
+		err = decodeString(raw, &i.CallUUID)
+	case "caseId":
+		err = decodeString(raw, &i.CaseID)
+	case "parentInteractionId":
+		err = decodeString(raw, &i.ParentInteractionID)
+	case "mediaType":
+		err = decodeString(raw, &i.MediaType)
+	case "callType":
+		err = decodeString(raw, &i.CallType)
+	case "direction":
+		err = decodeString(raw, &i.Direction)
+	case "state":
+		err = decodeString(raw, &i.State)
+	case "previousState":
+		err = decodeString(raw, &i.PreviousState)
+	case "recordingState":
+		err = decodeString(raw, &i.RecordingState)
+	case "ani":
+		err = decodeString(raw, &i.ANI)
+	case "dnis":
+		err = decodeString(raw, &i.DNIS)
+	case "parties":
+		err = json.Unmarshal(raw, &i.Parties)
+	case "isConsultation":
+		err = decodeFlag(raw, &i.IsConsultation)
+	case "isCaseSelected":
+		err = decodeFlag(raw, &i.IsCaseSelected)
+	case "isCaseExpanded":
+		err = decodeFlag(raw, &i.IsCaseExpanded)
+	case "isMainCaseInteraction":
+		err = decodeBool(raw, &i.IsMainCaseInteraction)
+	case "isDone":
+		err = decodeBool(raw, &i.IsDone)
+	case "userData":
+		err = decodeUserData(raw, &i.UserData)
+	case "markdoneBlocks":
+		err = json.Unmarshal(raw, &i.MarkdoneBlocks)
+	case "version":
+		err = decodeInt(raw, &i.Version)
+	default:
+		return false, nil
+	}
+	return true, err
+}
+
+// modelledNames are the attributes decodeAttribute knows, sorted.
+var modelledNames = func() []string {
+	names := []string{
+		"interactionId", "interactionUUID", "callUuid", "caseId", "parentInteractionId", "mediaType",
+		"callType", "direction", "state", "previousState", "recordingState", "ani", "dnis", "parties",
+		"isConsultation", "isCaseSelected", "isCaseExpanded", "isMainCaseInteraction", "isDone",
+		"userData", "markdoneBlocks", "version",
+	}
+	slices.Sort(names)
+	return names
+}()
+
+// Modelled reports whether name is an attribute Interaction models; any
+// other attribute is kept in Extra.
+func Modelled(name string) bool {
+	_, found := slices.BinarySearch(modelledNames, name)
+	return found
+}
+
+// ModelledAttributes returns the names of the attributes Interaction
+// models, sorted.
+func ModelledAttributes() []string { return slices.Clone(modelledNames) }
+
+// UnmarshalJSON decodes an interaction: the modelled attributes by their
+// exact names, every other member into Extra. User-data numbers stay
+// json.Number (as a decoder with UseNumber leaves them).
+func (i *Interaction) UnmarshalJSON(b []byte) error {
+	if isNull(b) {
+		return nil
+	}
+	*i = Interaction{}
+	var first error
+	var firstName string
+	err := members(b, func(name, raw []byte) error {
+		known, err := i.decodeAttribute(name, raw)
+		if err != nil && (first == nil || string(name) < firstName) {
+			// The first problem in name order is reported, so the same
+			// document always gets the same message.
+			first, firstName = err, string(name)
+		}
+		if !known {
+			return i.keep(name, raw)
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("interaction: %w", err)
+	}
+	if first != nil {
+		return fmt.Errorf("%s: %w", firstName, first)
+	}
+	return nil
+}
+
+// keep stores a copy of an attribute Interaction does not model.
+func (i *Interaction) keep(name, raw []byte) error {
+	v, err := extraValue(name, raw)
+	if err != nil {
+		return err
+	}
+	if i.Extra == nil {
+		i.Extra = map[string]json.RawMessage{}
+	}
+	i.Extra[string(name)] = v
+	return nil
+}
+
+// extraValue checks and copies the value of a member kept in Extra.
+func extraValue(name, raw []byte) (json.RawMessage, error) {
+	if !json.Valid(raw) {
+		return nil, fmt.Errorf("attribute %q: invalid JSON value", name)
+	}
+	return bytes.Clone(raw), nil
+}
+
+// MarshalJSON encodes an interaction: the modelled attributes, then the
+// members of Extra (by name) unchanged.
+func (i Interaction) MarshalJSON() ([]byte, error) {
+	type plain Interaction // the same fields without these methods
+	b, err := json.Marshal(plain(i))
+	if err != nil || len(i.Extra) == 0 {
+		return b, err
+	}
+	return appendExtra(b, i.Extra, Modelled)
+}
+
+// UnmarshalJSON decodes a party: its name, and every other member into
+// Extra.
+func (p *Party) UnmarshalJSON(b []byte) error {
+	if isNull(b) {
+		return nil
+	}
+	*p = Party{}
+	err := members(b, func(name, raw []byte) error {
+		if string(name) == "name" {
+			if err := decodeString(raw, &p.Name); err != nil {
+				return fmt.Errorf("name: %w", err)
+			}
+			return nil
+		}
+		v, err := extraValue(name, raw)
+		if err != nil {
+			return err
+		}
+		if p.Extra == nil {
+			p.Extra = map[string]json.RawMessage{}
+		}
+		p.Extra[string(name)] = v
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("party: %w", err)
+	}
+	return nil
+}
+
+// MarshalJSON encodes a party: its name, then the members of Extra.
+func (p Party) MarshalJSON() ([]byte, error) {
+	type plain Party
+	b, err := json.Marshal(plain(p))
+	if err != nil || len(p.Extra) == 0 {
+		return b, err
+	}
+	return appendExtra(b, p.Extra, func(name string) bool { return name == "name" })
+}
+
+// appendExtra inserts the members of extra, sorted by name, before the
+// closing brace of the object obj, leaving out the names modelled reports.
+func appendExtra(obj []byte, extra map[string]json.RawMessage, modelled func(string) bool) ([]byte, error) {
+	if len(obj) < 2 || obj[len(obj)-1] != '}' {
+		return nil, errors.New("not an object")
+	}
+	out := obj[:len(obj)-1]
+	empty := len(out) == 1
+	for _, name := range slices.Sorted(maps.Keys(extra)) {
+		if modelled(name) {
+			continue
+		}
+		raw := bytes.TrimSpace(extra[name])
+		if len(raw) == 0 {
+			return nil, fmt.Errorf("attribute %q has no value", name)
+		}
+		if !empty {
+			out = append(out, ',')
+		}
+		empty = false
+		key, err := json.Marshal(name)
+		if err != nil {
+			return nil, err
+		}
+		out = append(append(append(out, key...), ':'), raw...)
+	}
+	return append(out, '}'), nil
+}
+
+func isNull(b []byte) bool { return string(bytes.TrimSpace(b)) == "null" }
+
+// decodeString decodes a JSON string into dst; the common string without
+// escapes or non-ASCII bytes is taken as it is.
+func decodeString(b []byte, dst *string) error {
+	if len(b) >= 2 && b[0] == '"' && b[len(b)-1] == '"' && plainASCII(b[1:len(b)-1]) {
+		*dst = string(b[1 : len(b)-1])
+		return nil
+	}
+	if isNull(b) {
+		return nil
+	}
+	return json.Unmarshal(b, dst)
+}
+
+// plainASCII reports whether s is printable ASCII without quotes or
+// backslashes: a JSON string body that decodes to itself.
+func plainASCII(s []byte) bool {
+	for _, c := range s {
+		if c < 0x20 || c >= utf8.RuneSelf || c == '"' || c == '\\' {
+			return false
+		}
+	}
+	return true
+}
+
+func decodeFlag(b []byte, dst **bool) error {
+	switch string(b) {
+	case "true":
+		*dst = Flag(true)
+	case "false":
+		*dst = Flag(false)
+	default:
+		return json.Unmarshal(b, dst)
+	}
+	return nil
+}
+
+func decodeBool(b []byte, dst *bool) error {
+	switch string(b) {
+	case "true":
+		*dst = true
+	case "false":
+		*dst = false
+	default:
+		return json.Unmarshal(b, dst)
+	}
+	return nil
+}
+
+func decodeInt(b []byte, dst *int64) error {
+	if plainInt(b) {
+		if n, err := strconv.ParseInt(string(b), 10, 64); err == nil {
+			*dst = n
+			return nil
+		}
+	}
+	return json.Unmarshal(b, dst)
+}
+
+// plainInt reports whether b is a JSON integer without sign or exponent.
+func plainInt(b []byte) bool {
+	if len(b) == 0 || (b[0] == '0' && len(b) > 1) {
+		return false
+	}
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// decodeUserData decodes user data as a decoder with UseNumber does.
+func decodeUserData(b []byte, dst *UserData) error {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	return dec.Decode(dst)
+}
