@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/wwe-guard/wwe-guard/internal/suggest"
 )
 
 // optionType is the type the options schema gives an option.
@@ -78,7 +80,7 @@ func (s schemas) checkOptions(options map[string]any) (map[string]any, error) {
 	for _, name := range names {
 		t, known := s.types[name]
 		if !known {
-			problems = append(problems, fmt.Sprintf("options.%s: unknown option; did you mean %s?", name, nearest(name, s.options)))
+			problems = append(problems, fmt.Sprintf("options.%s: unknown option; did you mean %s?", name, nearestOption(name, s.options)))
 			continue
 		}
 		v, err := t.convert(options[name])
@@ -174,36 +176,8 @@ func describeValue(v any) string {
 	return fmt.Sprintf("a %T", v)
 }
 
-// nearest returns the name among known (sorted) closest to name by edit
-// distance; the first such name on a tie.
-func nearest(name string, known []string) string {
-	best, bestDist := "", math.MaxInt
-	for _, k := range known {
-		if d := editDistance(name, k); d < bestDist {
-			best, bestDist = k, d
-		}
-	}
+// nearestOption is the known option name closest to name.
+func nearestOption(name string, known []string) string {
+	best, _ := suggest.Nearest(name, known)
 	return best
-}
-
-// editDistance is the Levenshtein distance of a and b, byte by byte (option
-// names are ASCII).
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }

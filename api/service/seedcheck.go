@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/wwe-guard/wwe-guard/internal/suggest"
 	"github.com/wwe-guard/wwe-guard/internal/wwe"
 )
 
@@ -62,32 +63,8 @@ func seedProblems(it *wwe.Interaction) []string {
 // nearest returns the name in names closest to s (case-insensitive edit
 // distance at most a third of its length, and at least 1), or "".
 func nearest(s string, names []string) string {
-	best, bestDist := "", len(s)/3+1
-	for _, n := range names {
-		if d := distance(strings.ToLower(s), strings.ToLower(n)); d < bestDist {
-			best, bestDist = n, d
-		}
+	if best, d := suggest.Nearest(s, names); d >= 0 && d <= len(s)/3 {
+		return best
 	}
-	return best
-}
-
-// distance is the Levenshtein distance between a and b, by bytes.
-func distance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
+	return ""
 }
