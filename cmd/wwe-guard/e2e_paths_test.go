@@ -20,14 +20,14 @@ const pathOptions = `
 // key reaches it escaped once more, as the same name.
 func TestE2EPathKeysDecodedOnce(t *testing.T) {
 	t.Parallel()
-	for _, upstream := range []string{"embedded", "http"} {
-		t.Run(upstream, func(t *testing.T) {
+	for _, kind := range []string{"embedded", "http"} {
+		t.Run(kind, func(t *testing.T) {
 			t.Parallel()
 			cfg := writeConfig(t, pathOptions, "")
-			var svc *recordingService
-			if upstream == "http" {
-				svc = startRecordingService(t)
-				cfg = writeHTTPConfig(t, svc.URL, pathOptions, "")
+			var svc *upstream
+			if kind == "http" {
+				svc = startUpstream(t)
+				cfg = writeHTTPConfig(t, svc.url, pathOptions, "")
 			}
 			base := startGuard(t, "--config", cfg)
 			send(t, http.MethodPatch, base+"/v1/interactions/1/user-data", `{"Notes":"keep","%4eotes":"literal"}`).expect(t, http.StatusOK, "")
@@ -77,8 +77,8 @@ func TestE2EPathKeysDecodedOnce(t *testing.T) {
 // service; the same calls with ordinary names go through first.
 func TestE2EDotSegmentsRefused(t *testing.T) {
 	t.Parallel()
-	svc := startRecordingService(t)
-	base := startGuard(t, "--config", writeHTTPConfig(t, svc.URL, "", ""))
+	svc := startUpstream(t)
+	base := startGuard(t, "--config", writeHTTPConfig(t, svc.url, "", ""))
 	scapi := func(ref, request, params string) string {
 		return fmt.Sprintf(`{"request":"interaction.%s","parameters":%s,"referenceId":%q,"userAgent":"WWE Client","protocolVersion":2}`, request, params, ref)
 	}

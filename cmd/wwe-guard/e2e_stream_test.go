@@ -2,119 +2,14 @@ package main
 
 import (
 	"bufio"
-	"context"
 	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
-	"net/http/httptest"
-	"path/filepath"
-	"regexp"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
-
-	"github.com/wwe-guard/wwe-guard/api"
-	"github.com/wwe-guard/wwe-guard/api/service"
-	"github.com/wwe-guard/wwe-guard/guard"
-	"github.com/wwe-guard/wwe-guard/internal/syncbuf"
-	"github.com/wwe-guard/wwe-guard/internal/wwe"
 )
-
-// upstream is the reference service on an httptest server, as the guard
-// sees a remote service: it counts the event streams opened to it, can hold
-// GET /v1/interactions/1 for a while, and can restart (a new lifetime of
-// the service, from the same seed, on the same address).
-type upstream struct {
-	url     string
-	streams atomic.Int64
-	slow    atomic.Int64 // nanoseconds to hold GET /v1/interactions/1
-	held    chan struct{}
-	svc     atomic.Pointer[api.Server]
-	seed    []*wwe.Interaction
-}
-
-func startUpstream(t *testing.T) *upstream {
-	t.Helper()
-	seed := filepath.Join(t.TempDir(), "seed.json")
-	mustWrite(t, seed, e2eSeed)
-	interactions, err := service.LoadSeed(seed)
-	if err != nil {
-		t.Fatal(err)
-	}
-	u := &upstream{held: make(chan struct{}, 16), seed: interactions}
-	u.restart()
-	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == "/v1/events" {
-			u.streams.Add(1)
-		}
-		if d := time.Duration(u.slow.Load()); d > 0 && r.Method == http.MethodGet && r.URL.Path == "/v1/interactions/1" {
-			u.held <- struct{}{}
-			time.Sleep(d)
-		}
-		u.svc.Load().ServeHTTP(w, r)
-	}))
-	t.Cleanup(func() {
-		u.svc.Load().EndStreams()
-		ts.Close()
-	})
-	u.url = ts.URL
-	return u
-}
-
-// restart replaces the service with a new lifetime of it, seeded afresh;
-// the old one's event streams end, as a stopped process's would.
-func (u *upstream) restart() {
-	if old := u.svc.Swap(api.New(api.Config{Service: service.NewMemory(u.seed), Decider: guard.AllowAll{}})); old != nil {
-		old.EndStreams()
-	}
-}
-
-// sidecarConfig writes a config with the e2e options for a guard in front
-// of the service at url, logging decisions to the returned file; extra is
-// appended at the top level.
-func sidecarConfig(t *testing.T, url string, extra ...string) (cfg, decisions string) {
-	t.Helper()
-	dir := t.TempDir()
-	decisions = filepath.Join(dir, "decisions.jsonl")
-	cfg = filepath.Join(dir, "guard.yaml")
-	mustWrite(t, cfg, "upstream:\n  kind: http\n  url: "+url+"\noptions:"+e2eOptions+"\ndecisionLog:\n  output: "+decisions+"\n"+strings.Join(extra, ""))
-	return cfg, decisions
-}
-
-// startGuardStoppable runs the guard like startGuard and also returns stop,
-// which ends run's context — what SIGTERM does to the binary — and returns
-// run's error.
-func startGuardStoppable(t *testing.T, args ...string) (string, func() error) {
-	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	stdout, stderr := &syncbuf.Buffer{}, &syncbuf.Buffer{}
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, append([]string{"serve", "--listen", "127.0.0.1:0"}, args...), stdout, stderr)
-	}()
-	var once sync.Once
-	var runErr error
-	stop := func() error {
-		once.Do(func() {
-			cancel()
-			runErr = <-done
-		})
-		return runErr
-	}
-	t.Cleanup(func() { _ = stop() })
-	deadline := time.Now().Add(30 * time.Second)
-	for time.Now().Before(deadline) {
-		if m := listeningRE.FindStringSubmatch(stderr.String()); m != nil && regexp.MustCompile(`msg="policies loaded"`).MatchString(stderr.String()) {
-			return "http://" + m[1], stop
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	t.Fatalf("guard did not start:\n%s", stderr.String())
-	return "", nil
-}
 
 // TestE2EEventFanOut: however many clients subscribe, the guard holds one
 // event stream to the service, and it decides each event's read once per

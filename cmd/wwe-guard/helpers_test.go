@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"regexp"
+	"sync"
 	"testing"
 	"time"
 
@@ -22,31 +23,57 @@ func startGuard(t *testing.T, args ...string) string {
 // startGuardOutput is startGuard that also returns the guard's stderr.
 func startGuardOutput(t *testing.T, args ...string) (string, *syncbuf.Buffer) {
 	t.Helper()
+	base, stderr, _ := launchGuard(t, args...)
+	return base, stderr
+}
+
+// startGuardStoppable is startGuard that also returns stop, which ends
+// run's context — what SIGTERM does to the binary — and returns run's error.
+func startGuardStoppable(t *testing.T, args ...string) (string, func() error) {
+	t.Helper()
+	base, _, stop := launchGuard(t, args...)
+	return base, stop
+}
+
+// launchGuard runs the guard until the test ends or stop is called, and
+// waits until its policies are loaded.
+func launchGuard(t *testing.T, args ...string) (base string, stderr *syncbuf.Buffer, stop func() error) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	stdout, stderr := &syncbuf.Buffer{}, &syncbuf.Buffer{}
+	stdout := &syncbuf.Buffer{}
+	stderr = &syncbuf.Buffer{}
 	done := make(chan error, 1)
 	go func() {
 		done <- run(ctx, append([]string{"serve", "--listen", "127.0.0.1:0"}, args...), stdout, stderr)
 	}()
+	var once sync.Once
+	var runErr error
+	stop = func() error {
+		once.Do(func() {
+			cancel()
+			runErr = <-done
+		})
+		return runErr
+	}
 	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
+		if err := stop(); err != nil {
 			t.Errorf("run: %v", err)
 		}
 	})
+	loaded := regexp.MustCompile(`msg="policies loaded"`)
 	deadline := time.Now().Add(30 * time.Second)
 	for time.Now().Before(deadline) {
 		out := stderr.String()
-		if m := listeningRE.FindStringSubmatch(out); m != nil && regexp.MustCompile(`msg="policies loaded"`).MatchString(out) {
-			return "http://" + m[1], stderr
+		if m := listeningRE.FindStringSubmatch(out); m != nil && loaded.MatchString(out) {
+			return "http://" + m[1], stderr, stop
 		}
 		select {
 		case err := <-done:
-			done <- err // for the cleanup, which waits for run to return
+			done <- err // for stop, which waits for run to return
 			t.Fatalf("guard stopped: %v\n%s", err, out)
 		case <-time.After(10 * time.Millisecond):
 		}
 	}
 	t.Fatalf("guard did not start:\n%s", stderr.String())
-	return "", nil
+	return "", nil, nil
 }
