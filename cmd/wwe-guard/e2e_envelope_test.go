@@ -70,8 +70,9 @@ func TestE2ESCAPIFrameIDReachesPolicyAsSent(t *testing.T) {
 	for _, tt := range tests {
 		send(t, http.MethodPost, base+"/v1/scapi", envelope(`"frameId":`+tt.frameID)).expect(t, tt.status, tt.code)
 	}
-	log := readLogUntil(t, filepath.Join(filepath.Dir(cfg), "decisions.jsonl"), `"frameId":3}`, `"frameId":"f1"}`, `"frameId":13}`)
-	for _, want := range []string{`"frameId":3}`, `"frameId":"f1"}`, `"frameId":13}`, `"frameId":"14"}`} {
+	wants := []string{`"frameId":3}`, `"frameId":"f1"}`, `"frameId":13}`, `"frameId":"14"}`}
+	log := readLogUntil(t, filepath.Join(filepath.Dir(cfg), "decisions.jsonl"), wants...)
+	for _, want := range wants {
 		if !strings.Contains(log, want) {
 			t.Errorf("the decision log does not show %s:\n%s", want, log)
 		}
