@@ -55,8 +55,17 @@ func (restReply) result(c echo.Context, status int, v any) error {
 	if status == http.StatusNoContent {
 		return c.NoContent(status)
 	}
-	if it, ok := v.(*wwe.Interaction); ok && it != nil && it.Revision().Known() {
-		c.Response().Header().Set("ETag", it.Revision().ETag())
+	if it, ok := v.(*wwe.Interaction); ok && it != nil {
+		if it.Revision().Known() {
+			c.Response().Header().Set("ETag", it.Revision().ETag())
+		}
+		// Its own encoding, as it is: through encoding/json the output
+		// of a MarshalJSON is parsed and compacted once more.
+		body, err := it.MarshalJSON()
+		if err != nil {
+			return err
+		}
+		return c.JSONBlob(status, body)
 	}
 	return c.JSON(status, v)
 }
