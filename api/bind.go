@@ -10,7 +10,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/wwe-guard/wwe-guard/guard"
+	"github.com/wwe-guard/wwe-guard/internal/policy"
 	"github.com/wwe-guard/wwe-guard/internal/wwe"
 )
 
@@ -85,8 +85,8 @@ func pathParam(c echo.Context, name string) (string, error) {
 }
 
 // caller identifies who sent r.
-func caller(r *http.Request) guard.Caller {
-	return guard.Caller{Origin: r.Header.Get(echo.HeaderOrigin)}
+func caller(r *http.Request) policy.Caller {
+	return policy.Caller{Origin: r.Header.Get(echo.HeaderOrigin)}
 }
 
 // bindREST builds the call of a REST route for op from the path and body.

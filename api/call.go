@@ -1,7 +1,7 @@
 package api
 
 import (
-	"github.com/wwe-guard/wwe-guard/guard"
+	"github.com/wwe-guard/wwe-guard/internal/policy"
 	"github.com/wwe-guard/wwe-guard/internal/wwe"
 )
 
@@ -17,14 +17,14 @@ type call struct {
 	warningMessage *string
 	target         any
 	extensions     wwe.UserData
-	caller         guard.Caller
+	caller         policy.Caller
 	ifMatch        wwe.Revision // a write's If-Match: the revision it applies to (none: any; reads ignore the header)
 }
 
 // input builds the policy input for c against the interaction as the
 // service reports it (nil when there is none).
-func (c *call) input(it *wwe.Interaction) guard.Input {
-	in := guard.Input{
+func (c *call) input(it *wwe.Interaction) policy.Input {
+	in := policy.Input{
 		Operation:      c.op,
 		InteractionID:  c.interactionID,
 		KeyValues:      c.keyValues,
@@ -37,7 +37,7 @@ func (c *call) input(it *wwe.Interaction) guard.Input {
 		Caller:         c.caller,
 	}
 	if c.op == wwe.OpSetUserData || c.op == wwe.OpDeleteUserData || c.op.CarriesUserData() {
-		in.Writes = guard.WritesFor(c.op, c.keyValues, c.key)
+		in.Writes = policy.WritesFor(c.op, c.keyValues, c.key)
 	}
 	if it != nil {
 		in.MarkdoneBlocks = it.MarkdoneBlocks

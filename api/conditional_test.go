@@ -16,6 +16,7 @@ import (
 	"github.com/wwe-guard/wwe-guard/api"
 	"github.com/wwe-guard/wwe-guard/api/service"
 	"github.com/wwe-guard/wwe-guard/guard"
+	"github.com/wwe-guard/wwe-guard/internal/sim"
 	"github.com/wwe-guard/wwe-guard/internal/wwe"
 	"github.com/wwe-guard/wwe-guard/policies"
 )
@@ -56,7 +57,7 @@ deny contains {"key": w.key, "code": "FROZEN", "message": "the disposition is se
 func sidecar(t *testing.T) (guardURL, serviceURL string, upstream *counting) {
 	t.Helper()
 	seed := []*wwe.Interaction{{InteractionID: "1", MediaType: "voice", State: wwe.StateTalking, UserData: wwe.UserData{}}}
-	upstream = &counting{by: map[string]int{}, next: api.New(api.Config{Service: service.NewMemory(seed), Decider: guard.AllowAll{}})}
+	upstream = &counting{by: map[string]int{}, next: api.New(api.Config{Service: service.NewMemory(seed), Decider: sim.AllowAll{}})}
 	svc := httptest.NewServer(upstream)
 	t.Cleanup(svc.Close)
 	dir := t.TempDir()

@@ -4,7 +4,7 @@ import (
 	"encoding/json"
 	"strconv"
 
-	"github.com/wwe-guard/wwe-guard/guard"
+	"github.com/wwe-guard/wwe-guard/internal/policy"
 	"github.com/wwe-guard/wwe-guard/internal/wwe"
 )
 
@@ -18,7 +18,7 @@ type envelope struct {
 	op          wwe.Operation
 	parameters  []any
 	referenceID any // a string or a json.Number; nil when absent or of another type
-	frameID     guard.FrameID
+	frameID     policy.FrameID
 }
 
 // parseEnvelope checks the fields of obj in document order and reports the
@@ -63,9 +63,9 @@ func parseEnvelope(obj object) (envelope, error) {
 		case "frameId":
 			switch x := m.value.(type) {
 			case string:
-				env.frameID = guard.FrameID{Value: x}
+				env.frameID = policy.FrameID{Value: x}
 			case json.Number:
-				env.frameID = guard.FrameID{Value: x.String(), Number: true}
+				env.frameID = policy.FrameID{Value: x.String(), Number: true}
 			default:
 				return env, invalid("frameId must be a string or a number")
 			}

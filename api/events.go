@@ -7,7 +7,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/wwe-guard/wwe-guard/guard"
+	"github.com/wwe-guard/wwe-guard/internal/policy"
 	"github.com/wwe-guard/wwe-guard/internal/wwe"
 )
 
@@ -42,7 +42,7 @@ func (s *Server) events(c echo.Context) error {
 		return s.fail(c, restReply{}, err)
 	}
 	c.Response().Header().Set(headerDecisionID, dec.ID)
-	if dec.Verdict.Action == guard.Refuse {
+	if dec.Verdict.Action == policy.Refuse {
 		return s.fail(c, restReply{}, dec.Verdict.Err)
 	}
 	m, leave, err := s.join(cl, want)

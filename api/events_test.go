@@ -16,7 +16,7 @@ import (
 
 	"github.com/wwe-guard/wwe-guard/api"
 	"github.com/wwe-guard/wwe-guard/api/service"
-	"github.com/wwe-guard/wwe-guard/guard"
+	"github.com/wwe-guard/wwe-guard/internal/sim"
 	"github.com/wwe-guard/wwe-guard/internal/wwe"
 )
 
@@ -25,7 +25,7 @@ import (
 func streamServer(t *testing.T, writeTimeout time.Duration) (*api.Server, string) {
 	t.Helper()
 	seed := []*wwe.Interaction{{InteractionID: "1", MediaType: "voice", State: wwe.StateTalking, UserData: wwe.UserData{}}}
-	s := api.New(api.Config{Service: service.NewMemory(seed), Decider: guard.AllowAll{}, StreamWriteTimeout: writeTimeout})
+	s := api.New(api.Config{Service: service.NewMemory(seed), Decider: sim.AllowAll{}, StreamWriteTimeout: writeTimeout})
 	ts := httptest.NewServer(s)
 	t.Cleanup(func() {
 		s.EndStreams()

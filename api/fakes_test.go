@@ -5,7 +5,7 @@ import (
 	"errors"
 	"sync"
 
-	"github.com/wwe-guard/wwe-guard/guard"
+	"github.com/wwe-guard/wwe-guard/internal/policy"
 	"github.com/wwe-guard/wwe-guard/internal/wwe"
 )
 
@@ -73,9 +73,11 @@ func (f *fakeService) written() []wwe.Command {
 }
 
 // deciderFunc adapts a function to Decider.
-type deciderFunc func(guard.Input) (guard.Decision, error)
+type deciderFunc func(policy.Input) (policy.Decision, error)
 
-func (f deciderFunc) Decide(_ context.Context, in guard.Input) (guard.Decision, error) { return f(in) }
-func (f deciderFunc) AdmittedOrigins() guard.Origins                                   { return guard.Origins{Any: true} }
+func (f deciderFunc) Decide(_ context.Context, in policy.Input) (policy.Decision, error) {
+	return f(in)
+}
+func (f deciderFunc) AdmittedOrigins() policy.Origins { return policy.Origins{Any: true} }
 
 var errBroken = errors.New("broken policy")

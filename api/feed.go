@@ -8,8 +8,8 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/wwe-guard/wwe-guard/guard"
 	"github.com/wwe-guard/wwe-guard/internal/fanout"
+	"github.com/wwe-guard/wwe-guard/internal/policy"
 	"github.com/wwe-guard/wwe-guard/internal/wwe"
 )
 
@@ -167,7 +167,7 @@ func (s *Server) frame(cl *call, ev wwe.Event) ([]byte, bool) {
 			return nil, false
 		}
 		dec, err := s.decide(context.Background(), d, cl.input(it))
-		if err != nil || dec.Verdict.Action == guard.Refuse {
+		if err != nil || dec.Verdict.Action == policy.Refuse {
 			return nil, false
 		}
 		ev.Data.Interaction = readable(it, dec)

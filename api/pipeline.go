@@ -8,7 +8,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/wwe-guard/wwe-guard/guard"
+	"github.com/wwe-guard/wwe-guard/internal/policy"
 	"github.com/wwe-guard/wwe-guard/internal/wwe"
 )
 
@@ -95,7 +95,7 @@ func (s *Server) attempt(c echo.Context, d Decider, cl *call, fresh bool) (any, 
 	}
 	c.Response().Header().Set(headerDecisionID, dec.ID)
 	switch dec.Verdict.Action {
-	case guard.Refuse:
+	case policy.Refuse:
 		if dec.Verdict.Err.Code == wwe.CodeMarkdoneBlocked {
 			s.hub.Publish(wwe.NewEvent(wwe.EventMarkdone, wwe.EventData{
 				EventType: wwe.EventTypeMarkdoneBlocked, InteractionID: cl.interactionID,
@@ -103,7 +103,7 @@ func (s *Server) attempt(c echo.Context, d Decider, cl *call, fresh bool) (any, 
 			}))
 		}
 		return nil, 0, dec.Verdict.Err
-	case guard.ForwardCut:
+	case policy.ForwardCut:
 		kept, ok := cut(cl.keyValues, dec.DeniedKeys)
 		if !ok {
 			// The guard cuts only what it can; a decider that asks for
@@ -182,7 +182,7 @@ func (s *Server) lookup(ctx context.Context, cl *call, fresh bool) (*wwe.Interac
 
 // decide asks d and turns a failure into POLICY_ERROR: the guard cannot
 // decide, so it refuses.
-func (s *Server) decide(ctx context.Context, d Decider, in guard.Input) (guard.Decision, error) {
+func (s *Server) decide(ctx context.Context, d Decider, in policy.Input) (policy.Decision, error) {
 	dec, err := d.Decide(ctx, in)
 	if err != nil {
 		s.log.Error("policy evaluation failed", "operation", in.Operation, "err", err)
@@ -193,7 +193,7 @@ func (s *Server) decide(ctx context.Context, d Decider, in guard.Input) (guard.D
 		}
 		return dec, e
 	}
-	if dec.Verdict.Action == guard.Refuse && dec.Verdict.Err == nil {
+	if dec.Verdict.Action == policy.Refuse && dec.Verdict.Err == nil {
 		return dec, wwe.Errorf(wwe.CodePolicyError, "the policy decision could not be made")
 	}
 	return dec, nil
@@ -239,7 +239,7 @@ func (s *Server) readableList(ctx context.Context, d Decider, cl *call, list []*
 		if err != nil {
 			return nil, err
 		}
-		if dec.Verdict.Action == guard.Refuse {
+		if dec.Verdict.Action == policy.Refuse {
 			continue
 		}
 		out = append(out, readable(it, dec))
@@ -249,7 +249,7 @@ func (s *Server) readableList(ctx context.Context, d Decider, cl *call, list []*
 
 // readable returns it as the caller may read it: without the keys the
 // decision hides, unless the decision is not enforced (dry-run).
-func readable(it *wwe.Interaction, dec guard.Decision) *wwe.Interaction {
+func readable(it *wwe.Interaction, dec policy.Decision) *wwe.Interaction {
 	if len(dec.ReadDeny) == 0 || !dec.Verdict.Enforced {
 		return it
 	}

@@ -11,8 +11,8 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/wwe-guard/wwe-guard/guard"
 	"github.com/wwe-guard/wwe-guard/internal/fanout"
+	"github.com/wwe-guard/wwe-guard/internal/policy"
 	"github.com/wwe-guard/wwe-guard/internal/wwe"
 )
 
@@ -30,9 +30,9 @@ type Service interface {
 
 // Decider decides policy inputs.
 type Decider interface {
-	Decide(ctx context.Context, in guard.Input) (guard.Decision, error)
+	Decide(ctx context.Context, in policy.Input) (policy.Decision, error)
 	// AdmittedOrigins tells CORS which browser origins the policies admit.
-	AdmittedOrigins() guard.Origins
+	AdmittedOrigins() policy.Origins
 }
 
 // Limits bound what a request may carry.

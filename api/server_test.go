@@ -7,7 +7,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/wwe-guard/wwe-guard/guard"
+	"github.com/wwe-guard/wwe-guard/internal/policy"
+	"github.com/wwe-guard/wwe-guard/internal/sim"
 	"github.com/wwe-guard/wwe-guard/internal/wwe"
 )
 
@@ -35,11 +36,11 @@ func TestFailClosed(t *testing.T) {
 		code    wwe.Code
 	}{
 		{"no policies yet", nil, http.StatusServiceUnavailable, wwe.CodeNotReady},
-		{"evaluation error", deciderFunc(func(guard.Input) (guard.Decision, error) {
-			return guard.Decision{}, errBroken
+		{"evaluation error", deciderFunc(func(policy.Input) (policy.Decision, error) {
+			return policy.Decision{}, errBroken
 		}), http.StatusInternalServerError, wwe.CodePolicyError},
-		{"refusal without an error", deciderFunc(func(guard.Input) (guard.Decision, error) {
-			return guard.Decision{Verdict: guard.Verdict{Action: guard.Refuse}}, nil
+		{"refusal without an error", deciderFunc(func(policy.Input) (policy.Decision, error) {
+			return policy.Decision{Verdict: policy.Verdict{Action: policy.Refuse}}, nil
 		}), http.StatusInternalServerError, wwe.CodePolicyError},
 	}
 	for _, tt := range tests {
@@ -63,10 +64,10 @@ func TestFailClosed(t *testing.T) {
 func TestForwardsTheValidatedValue(t *testing.T) {
 	t.Parallel()
 	svc := newFakeService()
-	var seen guard.Input
-	s := New(Config{Service: svc, Decider: deciderFunc(func(in guard.Input) (guard.Decision, error) {
+	var seen policy.Input
+	s := New(Config{Service: svc, Decider: deciderFunc(func(in policy.Input) (policy.Decision, error) {
 		seen = in
-		return guard.Decision{ID: "d1", Allow: true, Verdict: guard.Verdict{Action: guard.Forward, Enforced: true}}, nil
+		return policy.Decision{ID: "d1", Allow: true, Verdict: policy.Verdict{Action: policy.Forward, Enforced: true}}, nil
 	})})
 	rec, _ := serve(t, s, http.MethodPost, "/v1/interactions/1/consult", `{"target":"+1555","userData":{"b":{"c":7},"a":"x"}}`)
 	if rec.Code != http.StatusOK || rec.Header().Get(headerDecisionID) != "d1" {
@@ -98,7 +99,7 @@ func FuzzSCAPIEnvelope(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, env string) {
 		svc := newFakeService()
-		s := New(Config{Service: svc, Decider: guard.AllowAll{}})
+		s := New(Config{Service: svc, Decider: sim.AllowAll{}})
 		rec, body := serve(t, s, http.MethodPost, "/v1/scapi", env)
 		if body == nil {
 			t.Fatalf("answer is not a JSON object: %d %q", rec.Code, rec.Body)

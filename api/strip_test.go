@@ -4,7 +4,7 @@ import (
 	"net/http"
 	"testing"
 
-	"github.com/wwe-guard/wwe-guard/guard"
+	"github.com/wwe-guard/wwe-guard/internal/policy"
 	"github.com/wwe-guard/wwe-guard/internal/wwe"
 )
 
@@ -29,10 +29,10 @@ func TestStripForwardsOnlyAnExactCut(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			svc := newFakeService()
-			s := New(Config{Service: svc, Decider: deciderFunc(func(in guard.Input) (guard.Decision, error) {
+			s := New(Config{Service: svc, Decider: deciderFunc(func(in policy.Input) (policy.Decision, error) {
 				e := &wwe.Error{Code: wwe.CodeUserDataWriteNotAllowed, Message: "refused", DeniedKeys: tt.denied}
-				return guard.Decision{ID: "d1", DeniedKeys: tt.denied,
-					Verdict: guard.Verdict{Action: guard.ForwardCut, Would: guard.ForwardCut, Err: e, Enforced: true}}, nil
+				return policy.Decision{ID: "d1", DeniedKeys: tt.denied,
+					Verdict: policy.Verdict{Action: policy.ForwardCut, Would: policy.ForwardCut, Err: e, Enforced: true}}, nil
 			})})
 			rec, body := serve(t, s, http.MethodPatch, "/v1/interactions/1/user-data", `{"Notes":"x","TaxId":"1"}`)
 			if rec.Code != tt.status {

@@ -9,6 +9,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/open-policy-agent/opa/v1/ast"
 
+	"github.com/wwe-guard/wwe-guard/internal/policy"
 	"github.com/wwe-guard/wwe-guard/internal/wwe"
 )
 
@@ -43,10 +44,10 @@ func fullInteraction() *wwe.Interaction {
 // by leaf, listing them in `masked`; with values kept, they are all there.
 func TestLogMasksInteractionAttributes(t *testing.T) {
 	t.Parallel()
-	in := &Input{Operation: wwe.OpGetByInteractionID, InteractionID: "1", Interaction: fullInteraction()}
-	decision := Decision{Allow: true, Verdict: Verdict{Action: Forward, Would: Forward}}
-	kept, _ := encodedEntry(t, testLog(map[string]string{"app": "wwe-guard"}, Enforce, false), in, decision, nil)
-	masked, _ := encodedEntry(t, testLog(map[string]string{"app": "wwe-guard"}, Enforce, true), in, decision, nil)
+	in := &policy.Input{Operation: wwe.OpGetByInteractionID, InteractionID: "1", Interaction: fullInteraction()}
+	decision := policy.Decision{Allow: true, Verdict: policy.Verdict{Action: policy.Forward, Would: policy.Forward}}
+	kept, _ := encodedEntry(t, testLog(map[string]string{"app": "wwe-guard"}, policy.Enforce, false), in, decision, nil)
+	masked, _ := encodedEntry(t, testLog(map[string]string{"app": "wwe-guard"}, policy.Enforce, true), in, decision, nil)
 	interaction := func(entry any) map[string]any {
 		return entry.(map[string]any)["input"].(map[string]any)["interaction"].(map[string]any)
 	}
@@ -93,7 +94,7 @@ func TestLogMasksInteractionAttributes(t *testing.T) {
 	if diff := cmp.Diff(wantPaths, masked.(map[string]any)["masked"]); diff != "" {
 		t.Errorf("masked paths (-want +got):\n%s", diff)
 	}
-	line := string(testLog(nil, Enforce, true).encodeEntry(nil, "id", time.Now(), in, decision, nil, 1))
+	line := string(testLog(nil, policy.Enforce, true).encodeEntry(nil, "id", time.Now(), in, decision, nil, 1))
 	if strings.Count(line, "\n") != 1 {
 		t.Errorf("a multi-line attribute breaks the line: %q", line)
 	}
@@ -114,18 +115,18 @@ func FuzzEncodeEntryAttributes(f *testing.F) {
 		if !json.Valid([]byte(raw)) {
 			return
 		}
-		in := &Input{Operation: wwe.OpGetByInteractionID, Interaction: &wwe.Interaction{InteractionID: "1", ANI: ani,
+		in := &policy.Input{Operation: wwe.OpGetByInteractionID, Interaction: &wwe.Interaction{InteractionID: "1", ANI: ani,
 			Parties: []wwe.Party{{Name: ani, Extra: map[string]json.RawMessage{name: json.RawMessage(raw)}}},
 			Extra:   map[string]json.RawMessage{name: json.RawMessage(raw)}}}
-		want, err := ast.InterfaceToValue(in.document(false))
+		want, err := ast.InterfaceToValue(document(in, false))
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got, err := in.value(); err != nil || got.Compare(want) != 0 {
-			t.Errorf("value() = %v, %v\nwant %v", got, err, want)
+		if got, err := inputValue(in); err != nil || got.Compare(want) != 0 {
+			t.Errorf("inputValue() = %v, %v\nwant %v", got, err, want)
 		}
 		for _, mask := range []bool{true, false} {
-			got, want := encodedEntry(t, testLog(map[string]string{"app": "wwe-guard"}, Enforce, mask), in, Decision{Allow: true}, nil)
+			got, want := encodedEntry(t, testLog(map[string]string{"app": "wwe-guard"}, policy.Enforce, mask), in, policy.Decision{Allow: true}, nil)
 			if diff := cmp.Diff(want, got); diff != "" {
 				t.Errorf("mask=%v (-want +got):\n%s", mask, diff)
 			}

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/wwe-guard/wwe-guard/guard"
+	"github.com/wwe-guard/wwe-guard/internal/policy"
 	"github.com/wwe-guard/wwe-guard/internal/wwe"
 	"github.com/wwe-guard/wwe-guard/policies"
 )
@@ -25,7 +26,7 @@ var benchOptions = map[string]any{
 // benchCase is one decision the benchmarks repeat.
 type benchCase struct {
 	name string
-	in   guard.Input
+	in   policy.Input
 }
 
 // benchCases are one decision per kind of operation, on a main case voice
@@ -33,17 +34,17 @@ type benchCase struct {
 func benchCases() []benchCase {
 	it := &wwe.Interaction{InteractionID: "1", MediaType: "voice", State: wwe.StateTalking, IsMainCaseInteraction: true,
 		UserData: wwe.UserData{"CustomerSegment": "gold", "AccountNumber": "12-3456"}}
-	set := func(kv wwe.UserData) guard.Input {
-		return guard.Input{Operation: wwe.OpSetUserData, InteractionID: "1", KeyValues: kv,
-			Writes: guard.WritesFor(wwe.OpSetUserData, kv, ""), Interaction: it, Caller: guard.Caller{Origin: "https://crm"}}
+	set := func(kv wwe.UserData) policy.Input {
+		return policy.Input{Operation: wwe.OpSetUserData, InteractionID: "1", KeyValues: kv,
+			Writes: policy.WritesFor(wwe.OpSetUserData, kv, ""), Interaction: it, Caller: policy.Caller{Origin: "https://crm"}}
 	}
 	return []benchCase{
 		{"setUserData-allowed", set(wwe.UserData{"Notes": "called back"})},
 		{"setUserData-refused", set(wwe.UserData{"SSN": "078-05-1120"})},
-		{"deleteUserData", guard.Input{Operation: wwe.OpDeleteUserData, InteractionID: "1", Key: "Notes",
-			Writes: guard.WritesFor(wwe.OpDeleteUserData, nil, "Notes"), Interaction: it}},
-		{"getByInteractionId", guard.Input{Operation: wwe.OpGetByInteractionID, InteractionID: "1", Interaction: it}},
-		{"markdone-blocked", guard.Input{Operation: wwe.OpMarkDone, InteractionID: "1", Interaction: it}},
+		{"deleteUserData", policy.Input{Operation: wwe.OpDeleteUserData, InteractionID: "1", Key: "Notes",
+			Writes: policy.WritesFor(wwe.OpDeleteUserData, nil, "Notes"), Interaction: it}},
+		{"getByInteractionId", policy.Input{Operation: wwe.OpGetByInteractionID, InteractionID: "1", Interaction: it}},
+		{"markdone-blocked", policy.Input{Operation: wwe.OpMarkDone, InteractionID: "1", Interaction: it}},
 	}
 }
 
@@ -108,7 +109,7 @@ func BenchmarkDecideEveryAttribute(b *testing.B) {
 			it   *wwe.Interaction
 		}{{"bare", bare}, {"every-attribute", full}} {
 			b.Run(fmt.Sprintf("log=%v/%s", map[bool]string{false: "off", true: "on"}[logged], it.name), func(b *testing.B) {
-				in := guard.Input{Operation: wwe.OpGetByInteractionID, InteractionID: "1", Interaction: it.it}
+				in := policy.Input{Operation: wwe.OpGetByInteractionID, InteractionID: "1", Interaction: it.it}
 				ctx := context.Background()
 				b.ReportAllocs()
 				for b.Loop() {
@@ -140,9 +141,9 @@ var keyRuleForms = []struct {
 // set: the bundled rules alone, then with N custom rules each refusing one
 // key, in each form of keyRuleForms.
 func BenchmarkDecidePolicySize(b *testing.B) {
-	in := guard.Input{Operation: wwe.OpSetUserData, InteractionID: "1", KeyValues: wwe.UserData{"Notes": "x"},
+	in := policy.Input{Operation: wwe.OpSetUserData, InteractionID: "1", KeyValues: wwe.UserData{"Notes": "x"},
 		Interaction: &wwe.Interaction{InteractionID: "1", MediaType: "voice", State: wwe.StateTalking, UserData: wwe.UserData{}}}
-	in.Writes = guard.WritesFor(in.Operation, in.KeyValues, "")
+	in.Writes = policy.WritesFor(in.Operation, in.KeyValues, "")
 	for _, form := range keyRuleForms {
 		for _, n := range []int{0, 100, 1000} {
 			e := customRulesEngine(b, form.rule, n)

@@ -21,20 +21,22 @@ import (
 	"github.com/open-policy-agent/opa/v1/storage"
 	"github.com/open-policy-agent/opa/v1/storage/inmem"
 	"github.com/open-policy-agent/opa/v1/util"
+
+	"github.com/wwe-guard/wwe-guard/internal/policy"
 )
 
 // Config says where the policies come from and how decisions are enforced.
 type Config struct {
-	Bundled      fs.FS             // policies built into the binary; nil for none
-	Schemas      fs.FS             // JSON Schemas for the type checker (policies.Schemas); nil for none
-	Paths        []string          // extra directories or files of .rego and data files
-	Options      map[string]any    // data.wwe.options; checked and converted against the options schema when Schemas has one (CheckOptions)
-	Enforcement  Enforcement       // "" means Enforce
-	UserDataMode UserDataMode      // "" means Reject
-	Timeout      time.Duration     // per evaluation; 0 means 200ms
-	DecisionLog  io.Writer         // JSON lines; nil disables the decision log
-	LogValues    bool              // keep user-data values in the decision log (replayable) instead of masking them
-	Labels       map[string]string // extra decision log labels
+	Bundled      fs.FS               // policies built into the binary; nil for none
+	Schemas      fs.FS               // JSON Schemas for the type checker (policies.Schemas); nil for none
+	Paths        []string            // extra directories or files of .rego and data files
+	Options      map[string]any      // data.wwe.options; checked and converted against the options schema when Schemas has one (CheckOptions)
+	Enforcement  policy.Enforcement  // "" means Enforce
+	UserDataMode policy.UserDataMode // "" means Reject
+	Timeout      time.Duration       // per evaluation; 0 means 200ms
+	DecisionLog  io.Writer           // JSON lines; nil disables the decision log
+	LogValues    bool                // keep user-data values in the decision log (replayable) instead of masking them
+	Labels       map[string]string   // extra decision log labels
 	Logger       *slog.Logger
 }
 
@@ -253,16 +255,16 @@ func definesEntryPoint(compiler *ast.Compiler, docs map[string]any) bool {
 }
 
 // admittedOrigins evaluates data.wwe.access.admitted_origins once.
-func admittedOrigins(ctx context.Context, compiler *ast.Compiler, store storage.Store) (Origins, error) {
+func admittedOrigins(ctx context.Context, compiler *ast.Compiler, store storage.Store) (policy.Origins, error) {
 	rs, err := rego.New(rego.Query("data.wwe.access.admitted_origins"), rego.Compiler(compiler), rego.Store(store)).Eval(ctx)
 	if err != nil {
-		return Origins{}, fmt.Errorf("evaluate data.wwe.access.admitted_origins: %w", err)
+		return policy.Origins{}, fmt.Errorf("evaluate data.wwe.access.admitted_origins: %w", err)
 	}
 	if len(rs) != 1 {
-		return Origins{}, nil // undefined: no browser origin is admitted
+		return policy.Origins{}, nil // undefined: no browser origin is admitted
 	}
 	obj, _ := rs[0].Expressions[0].Value.(map[string]any)
-	var o Origins
+	var o policy.Origins
 	o.Any, _ = obj["any"].(bool)
 	list, _ := obj["origins"].([]any)
 	for _, x := range list {

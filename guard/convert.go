@@ -3,44 +3,45 @@ package guard
 import (
 	"fmt"
 
+	"github.com/wwe-guard/wwe-guard/internal/policy"
 	"github.com/wwe-guard/wwe-guard/internal/wwe"
 )
 
 // convert turns the decision document into a Decision, strictly: a missing
 // or ill-typed field is an error, never an allow.
-func convert(v any) (Decision, error) {
+func convert(v any) (policy.Decision, error) {
 	doc, ok := v.(map[string]any)
 	if !ok {
-		return Decision{}, fmt.Errorf("decision is %T, not an object", v)
+		return policy.Decision{}, fmt.Errorf("decision is %T, not an object", v)
 	}
-	var d Decision
+	var d policy.Decision
 	var err error
 	allow, ok := doc["allow"].(bool)
 	if !ok {
-		return Decision{}, fmt.Errorf("decision.allow is %T, not a boolean", doc["allow"])
+		return policy.Decision{}, fmt.Errorf("decision.allow is %T, not a boolean", doc["allow"])
 	}
 	d.Allow = allow
 	if d.DeniedKeys, err = stringList(doc, "deniedKeys"); err != nil {
-		return Decision{}, err
+		return policy.Decision{}, err
 	}
 	if d.WarningMessages, err = stringList(doc, "warningMessages"); err != nil {
-		return Decision{}, err
+		return policy.Decision{}, err
 	}
 	if d.ReadDeny, err = stringList(doc, "readDeny"); err != nil {
-		return Decision{}, err
+		return policy.Decision{}, err
 	}
 	if d.Reasons, err = reasons("reasons", doc["reasons"]); err != nil {
-		return Decision{}, err
+		return policy.Decision{}, err
 	}
 	// dryRunReasons is optional (an entry point of one's own may leave it
 	// out), but when present it is checked like reasons.
 	if v, ok := doc["dryRunReasons"]; ok {
 		if d.DryRunReasons, err = reasons("dryRunReasons", v); err != nil {
-			return Decision{}, err
+			return policy.Decision{}, err
 		}
 	}
 	if d.Allow && (len(d.DeniedKeys) > 0 || len(d.WarningMessages) > 0) {
-		return Decision{}, fmt.Errorf("decision allows with denied keys or warning messages")
+		return policy.Decision{}, fmt.Errorf("decision allows with denied keys or warning messages")
 	}
 	return d, nil
 }

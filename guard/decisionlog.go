@@ -10,6 +10,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/wwe-guard/wwe-guard/internal/policy"
 )
 
 // decisionPath is the decision's path in OPA's decision-log shape.
@@ -37,7 +39,7 @@ type decisionLog struct {
 	out         io.Writer
 	w           *bufio.Writer
 	labelsJSON  []byte // the entry's labels (app, version, ...), encoded once
-	enforcement Enforcement
+	enforcement policy.Enforcement
 	mask        bool // user-data values "***" (decisionLog.values: mask)
 	log         *slog.Logger
 
@@ -64,7 +66,7 @@ type LogStats struct {
 	Capacity int    // size of the buffer
 }
 
-func newDecisionLog(w io.Writer, capacity int, labels map[string]string, enforcement Enforcement, mask bool, log *slog.Logger) *decisionLog {
+func newDecisionLog(w io.Writer, capacity int, labels map[string]string, enforcement policy.Enforcement, mask bool, log *slog.Logger) *decisionLog {
 	all := map[string]string{"app": "wwe-guard"}
 	for k, v := range labels {
 		all[k] = v
@@ -82,7 +84,7 @@ func newDecisionLog(w io.Writer, capacity int, labels map[string]string, enforce
 // record encodes the entry of one decision and queues it; it blocks only
 // while the buffer is full. After close the entry is written before record
 // returns.
-func (l *decisionLog) record(id string, start time.Time, in *Input, d Decision, err error, evalNS int64) {
+func (l *decisionLog) record(id string, start time.Time, in *policy.Input, d policy.Decision, err error, evalNS int64) {
 	line := linePool.Get().(*[]byte)
 	*line = l.encodeEntry((*line)[:0], id, start, in, d, err, evalNS)
 	defer linePool.Put(line)

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wwe-guard/wwe-guard/internal/policy"
 	"github.com/wwe-guard/wwe-guard/internal/syncbuf"
 	"github.com/wwe-guard/wwe-guard/internal/wwe"
 )
@@ -29,7 +30,7 @@ func quietLog() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, n
 
 func recordN(l *decisionLog, n int) {
 	for range n {
-		l.record(newID(), time.Now(), &Input{Operation: wwe.OpGetInteractions}, Decision{Allow: true}, nil, 1)
+		l.record(newID(), time.Now(), &policy.Input{Operation: wwe.OpGetInteractions}, policy.Decision{Allow: true}, nil, 1)
 	}
 }
 
@@ -38,7 +39,7 @@ func recordN(l *decisionLog, n int) {
 func TestDecisionLogFullBufferWaits(t *testing.T) {
 	t.Parallel()
 	g := &gate{open: make(chan struct{})}
-	l := newDecisionLog(g, 2, nil, Enforce, true, quietLog())
+	l := newDecisionLog(g, 2, nil, policy.Enforce, true, quietLog())
 	done := make(chan struct{})
 	go func() { recordN(l, 20); close(done) }()
 	for l.stats().Waits == 0 {
@@ -68,7 +69,7 @@ func (failing) Write([]byte) (int, error) { return 0, errors.New("disk full") }
 // as failed, never as written.
 func TestDecisionLogCountsFailedWrites(t *testing.T) {
 	t.Parallel()
-	l := newDecisionLog(failing{}, 8, nil, Enforce, true, quietLog())
+	l := newDecisionLog(failing{}, 8, nil, policy.Enforce, true, quietLog())
 	recordN(l, 5)
 	if err := l.close(context.Background()); err != nil {
 		t.Fatal(err)
@@ -82,7 +83,7 @@ func TestDecisionLogCountsFailedWrites(t *testing.T) {
 func TestDecisionLogAfterClose(t *testing.T) {
 	t.Parallel()
 	var buf syncbuf.Buffer
-	l := newDecisionLog(&buf, 8, nil, Enforce, true, quietLog())
+	l := newDecisionLog(&buf, 8, nil, policy.Enforce, true, quietLog())
 	recordN(l, 3)
 	if err := l.close(context.Background()); err != nil {
 		t.Fatal(err)
@@ -103,7 +104,7 @@ func TestDecisionLogCloseGivesUp(t *testing.T) {
 	t.Parallel()
 	g := &gate{open: make(chan struct{})}
 	defer close(g.open)
-	l := newDecisionLog(g, 8, nil, Enforce, true, quietLog())
+	l := newDecisionLog(g, 8, nil, policy.Enforce, true, quietLog())
 	recordN(l, 3)
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
 	defer cancel()

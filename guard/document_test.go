@@ -4,20 +4,21 @@ import (
 	"bytes"
 	"encoding/json"
 
+	"github.com/wwe-guard/wwe-guard/internal/policy"
 	"github.com/wwe-guard/wwe-guard/internal/wwe"
 )
 
 // document renders in as the policy input document (DESIGN.md §3.1) the
 // plain way, through Go maps: the reference that the guard's two fast
-// renderings — Input.value for evaluation and appendInput for the decision
+// renderings — inputValue for evaluation and appendInput for the decision
 // log — are tested against. With
 // mask, every user-data value is replaced by "***" leaf by leaf, so keys,
 // nested ones included, stay visible.
-func (in *Input) document(mask bool) map[string]any {
+func document(in *policy.Input, mask bool) map[string]any {
 	writes := make([]any, len(in.Writes))
 	for i, w := range in.Writes {
 		entry := map[string]any{"op": w.Op, "key": w.Key}
-		if w.Op == WriteSet {
+		if w.Op == policy.WriteSet {
 			entry["value"] = value(w.Value, mask)
 		}
 		writes[i] = entry
@@ -48,7 +49,7 @@ func (in *Input) document(mask bool) map[string]any {
 	return doc
 }
 
-func frameID(f FrameID) any {
+func frameID(f policy.FrameID) any {
 	if !f.Number {
 		return str(f.Value)
 	}

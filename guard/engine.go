@@ -15,6 +15,8 @@ import (
 	"github.com/open-policy-agent/opa/v1/metrics"
 	"github.com/open-policy-agent/opa/v1/rego"
 	"github.com/open-policy-agent/opa/v1/topdown"
+
+	"github.com/wwe-guard/wwe-guard/internal/policy"
 )
 
 // ErrPolicy is wrapped by every failure to decide.
@@ -50,7 +52,7 @@ type Engine struct {
 // state is one compiled policy set.
 type state struct {
 	query    rego.PreparedEvalQuery
-	origins  Origins
+	origins  policy.Origins
 	modules  int
 	static   *staticRules
 	compiler *ast.Compiler // for explanations: rules and their annotations
@@ -58,17 +60,17 @@ type state struct {
 }
 
 var _ interface {
-	Decide(context.Context, Input) (Decision, error)
-	AdmittedOrigins() Origins
+	Decide(context.Context, policy.Input) (policy.Decision, error)
+	AdmittedOrigins() policy.Origins
 } = (*Engine)(nil)
 
 // New compiles the configured policies and prepares the decision query.
 func New(ctx context.Context, cfg Config) (*Engine, error) {
 	if cfg.Enforcement == "" {
-		cfg.Enforcement = Enforce
+		cfg.Enforcement = policy.Enforce
 	}
 	if cfg.UserDataMode == "" {
-		cfg.UserDataMode = Reject
+		cfg.UserDataMode = policy.Reject
 	}
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = defaultTimeout
@@ -120,11 +122,11 @@ func (e *Engine) LogStats() LogStats {
 func (e *Engine) Modules() int { return e.state.Load().modules }
 
 // AdmittedOrigins returns the origins the current policies admit for CORS.
-func (e *Engine) AdmittedOrigins() Origins { return e.state.Load().origins }
+func (e *Engine) AdmittedOrigins() policy.Origins { return e.state.Load().origins }
 
 // Decide evaluates in. A deny is a Decision; an error means no decision
 // could be made and wraps ErrPolicy.
-func (e *Engine) Decide(ctx context.Context, in Input) (d Decision, err error) {
+func (e *Engine) Decide(ctx context.Context, in policy.Input) (d policy.Decision, err error) {
 	id := newID()
 	start := time.Now()
 	var evalNS int64
@@ -136,36 +138,36 @@ func (e *Engine) Decide(ctx context.Context, in Input) (d Decision, err error) {
 			e.dlog.record(id, start, &in, d, err, evalNS)
 		}
 	}()
-	val, err := in.value()
+	val, err := inputValue(&in)
 	if err != nil {
-		return Decision{}, &DecisionError{ID: id, Err: fmt.Errorf("build input: %w", err)}
+		return policy.Decision{}, &DecisionError{ID: id, Err: fmt.Errorf("build input: %w", err)}
 	}
 	st := e.state.Load()
 	evalStart := time.Now()
 	d, err = e.decision(ctx, st, val)
 	evalNS = time.Since(evalStart).Nanoseconds()
 	if err != nil {
-		return Decision{}, &DecisionError{ID: id, Err: err}
+		return policy.Decision{}, &DecisionError{ID: id, Err: err}
 	}
 	d.ID = id
 	if e.dlog != nil {
 		d.RuleLabels = st.labels.of(d.Reasons, d.DryRunReasons)
 	}
-	d.Verdict = d.verdict(&in, e.cfg.Enforcement, e.cfg.UserDataMode)
+	d.Verdict = verdict(&d, &in, e.cfg.Enforcement, e.cfg.UserDataMode)
 	return d, nil
 }
 
 // decision evaluates one input and converts the decision document
 // strictly: an evaluation error, an undefined or an ill-typed decision is an
 // error. Decide and Replay share it; neither the ID nor the verdict is set.
-func (e *Engine) decision(ctx context.Context, st *state, input ast.Value) (Decision, error) {
+func (e *Engine) decision(ctx context.Context, st *state, input ast.Value) (policy.Decision, error) {
 	rs, err := e.eval(ctx, st, input, false)
 	if err != nil {
-		return Decision{}, fmt.Errorf("evaluate: %w", err)
+		return policy.Decision{}, fmt.Errorf("evaluate: %w", err)
 	}
 	doc, ok := result(rs)
 	if !ok {
-		return Decision{}, errors.New("decision is undefined")
+		return policy.Decision{}, errors.New("decision is undefined")
 	}
 	return convert(doc)
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/wwe-guard/wwe-guard/internal/policy"
 	"github.com/wwe-guard/wwe-guard/internal/syncbuf"
 	"github.com/wwe-guard/wwe-guard/internal/wwe"
 )
@@ -55,8 +56,8 @@ func decisionDoc(allow bool, denied, warnings []string) map[string]any {
 
 func TestDecideVerdicts(t *testing.T) {
 	t.Parallel()
-	set := Input{Operation: wwe.OpSetUserData, KeyValues: wwe.UserData{"SSN": "1"}}
-	set.Writes = WritesFor(set.Operation, set.KeyValues, "")
+	set := policy.Input{Operation: wwe.OpSetUserData, KeyValues: wwe.UserData{"SSN": "1"}}
+	set.Writes = policy.WritesFor(set.Operation, set.KeyValues, "")
 	withReasons := func(doc map[string]any, reasons ...map[string]any) map[string]any {
 		doc["reasons"] = reasons
 		return doc
@@ -65,24 +66,24 @@ func TestDecideVerdicts(t *testing.T) {
 		name   string
 		cfg    Config
 		doc    any
-		in     Input
-		action Action
+		in     policy.Input
+		action policy.Action
 		code   wwe.Code
 	}{
-		{"allow", Config{}, decisionDoc(true, []string{}, []string{}), set, Forward, ""},
-		{"denied keys refuse", Config{}, decisionDoc(false, []string{"SSN"}, []string{}), set, Refuse, wwe.CodeUserDataWriteNotAllowed},
-		{"strip mode cuts", Config{UserDataMode: Strip}, decisionDoc(false, []string{"SSN"}, []string{}), set, ForwardCut, wwe.CodeUserDataWriteNotAllowed},
-		{"strip never cuts a key the write lacks", Config{UserDataMode: Strip}, decisionDoc(false, []string{"ssn"}, []string{}), set, Refuse, wwe.CodeUserDataWriteNotAllowed},
-		{"strip never cuts a reason without a key", Config{UserDataMode: Strip},
+		{"allow", Config{}, decisionDoc(true, []string{}, []string{}), set, policy.Forward, ""},
+		{"denied keys refuse", Config{}, decisionDoc(false, []string{"SSN"}, []string{}), set, policy.Refuse, wwe.CodeUserDataWriteNotAllowed},
+		{"strip mode cuts", Config{UserDataMode: policy.Strip}, decisionDoc(false, []string{"SSN"}, []string{}), set, policy.ForwardCut, wwe.CodeUserDataWriteNotAllowed},
+		{"strip never cuts a key the write lacks", Config{UserDataMode: policy.Strip}, decisionDoc(false, []string{"ssn"}, []string{}), set, policy.Refuse, wwe.CodeUserDataWriteNotAllowed},
+		{"strip never cuts a reason without a key", Config{UserDataMode: policy.Strip},
 			withReasons(decisionDoc(false, []string{"SSN"}, []string{}), map[string]any{"key": "SSN", "code": "A", "message": "m"}, map[string]any{"code": "B", "message": "m"}),
-			set, Refuse, wwe.CodeUserDataWriteNotAllowed},
-		{"strip cuts keys its reasons name", Config{UserDataMode: Strip},
+			set, policy.Refuse, wwe.CodeUserDataWriteNotAllowed},
+		{"strip cuts keys its reasons name", Config{UserDataMode: policy.Strip},
 			withReasons(decisionDoc(false, []string{"SSN"}, []string{}), map[string]any{"key": "SSN", "code": "A", "message": "m"}),
-			set, ForwardCut, wwe.CodeUserDataWriteNotAllowed},
-		{"strip never cuts a delete", Config{UserDataMode: Strip}, decisionDoc(false, []string{"SSN"}, []string{}), Input{Operation: wwe.OpDeleteUserData, Key: "SSN"}, Refuse, wwe.CodeUserDataWriteNotAllowed},
-		{"dry-run forwards", Config{Enforcement: DryRun}, decisionDoc(false, []string{"SSN"}, []string{}), set, Forward, wwe.CodeUserDataWriteNotAllowed},
-		{"markdone blocked", Config{}, decisionDoc(false, []string{}, []string{"w1", "w2"}), Input{Operation: wwe.OpMarkDone}, Refuse, wwe.CodeMarkdoneBlocked},
-		{"access denied", Config{}, decisionDoc(false, []string{}, []string{}), set, Refuse, wwe.CodeRequestNotAllowed},
+			set, policy.ForwardCut, wwe.CodeUserDataWriteNotAllowed},
+		{"strip never cuts a delete", Config{UserDataMode: policy.Strip}, decisionDoc(false, []string{"SSN"}, []string{}), policy.Input{Operation: wwe.OpDeleteUserData, Key: "SSN"}, policy.Refuse, wwe.CodeUserDataWriteNotAllowed},
+		{"dry-run forwards", Config{Enforcement: policy.DryRun}, decisionDoc(false, []string{"SSN"}, []string{}), set, policy.Forward, wwe.CodeUserDataWriteNotAllowed},
+		{"markdone blocked", Config{}, decisionDoc(false, []string{}, []string{"w1", "w2"}), policy.Input{Operation: wwe.OpMarkDone}, policy.Refuse, wwe.CodeMarkdoneBlocked},
+		{"access denied", Config{}, decisionDoc(false, []string{}, []string{}), set, policy.Refuse, wwe.CodeRequestNotAllowed},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -141,7 +142,7 @@ func TestDecideFailsClosed(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			e := mustEngine(t, Config{Options: map[string]any{"fixture": tt.doc}, Timeout: tt.limit}, map[string]string{"d.rego": tt.rego})
-			d, err := e.Decide(context.Background(), Input{Operation: wwe.OpSetUserData})
+			d, err := e.Decide(context.Background(), policy.Input{Operation: wwe.OpSetUserData})
 			if !errors.Is(err, ErrPolicy) {
 				t.Fatalf("err = %v (decision %+v), want ErrPolicy", err, d)
 			}
@@ -196,14 +197,14 @@ func TestReloadKeepsTheLastGoodSet(t *testing.T) {
 	if err := e.Reload(context.Background()); err == nil {
 		t.Fatal("reload of a broken policy succeeded")
 	}
-	if d, err := e.Decide(context.Background(), Input{Operation: wwe.OpGetInteractions}); err != nil || !d.Allow {
+	if d, err := e.Decide(context.Background(), policy.Input{Operation: wwe.OpGetInteractions}); err != nil || !d.Allow {
 		t.Fatalf("after a failed reload: %+v %v", d, err)
 	}
 	write("package wwe.guard\n\ndecision := {\"allow\": false, \"deniedKeys\": [], \"reasons\": [], \"warningMessages\": [], \"readDeny\": []}\n")
 	if err := e.Reload(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	if d, err := e.Decide(context.Background(), Input{Operation: wwe.OpGetInteractions}); err != nil || d.Allow {
+	if d, err := e.Decide(context.Background(), policy.Input{Operation: wwe.OpGetInteractions}); err != nil || d.Allow {
 		t.Fatalf("after a good reload: %+v %v", d, err)
 	}
 }
@@ -213,13 +214,13 @@ func TestDecisionLogMasksValues(t *testing.T) {
 	var buf bytes.Buffer
 	opts := map[string]any{"fixture": decisionDoc(false, []string{"SSN"}, []string{})}
 	e := mustEngine(t, Config{Options: opts, DecisionLog: &buf, Labels: map[string]string{"id": "i1"}}, map[string]string{"d.rego": fixture})
-	in := Input{
+	in := policy.Input{
 		Operation: wwe.OpSetUserData, InteractionID: "1",
 		KeyValues:   wwe.UserData{"SSN": "078-05-1120", "Card": wwe.UserData{"Number": "4111111111111111"}},
 		Interaction: &wwe.Interaction{InteractionID: "1", UserData: wwe.UserData{"Old": "secret-old-value"}},
-		Caller:      Caller{Origin: "https://crm"},
+		Caller:      policy.Caller{Origin: "https://crm"},
 	}
-	in.Writes = WritesFor(in.Operation, in.KeyValues, "")
+	in.Writes = policy.WritesFor(in.Operation, in.KeyValues, "")
 	d, err := e.Decide(context.Background(), in)
 	if err != nil {
 		t.Fatal(err)
@@ -267,7 +268,7 @@ func TestDecideConcurrently(t *testing.T) {
 	for range 8 {
 		wg.Go(func() {
 			for range 50 {
-				if _, err := e.Decide(context.Background(), Input{Operation: wwe.OpGetInteractions}); err != nil {
+				if _, err := e.Decide(context.Background(), policy.Input{Operation: wwe.OpGetInteractions}); err != nil {
 					t.Error(err)
 				}
 			}
@@ -287,8 +288,8 @@ func TestDecideConcurrently(t *testing.T) {
 
 func BenchmarkDecide(b *testing.B) {
 	e := mustEngine(b, Config{Options: map[string]any{"fixture": decisionDoc(true, []string{}, []string{})}}, map[string]string{"d.rego": fixture})
-	in := Input{Operation: wwe.OpSetUserData, KeyValues: wwe.UserData{"Notes": "x"}}
-	in.Writes = WritesFor(in.Operation, in.KeyValues, "")
+	in := policy.Input{Operation: wwe.OpSetUserData, KeyValues: wwe.UserData{"Notes": "x"}}
+	in.Writes = policy.WritesFor(in.Operation, in.KeyValues, "")
 	ctx := context.Background()
 	b.ReportAllocs()
 	for b.Loop() {

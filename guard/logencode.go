@@ -9,6 +9,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/wwe-guard/wwe-guard/internal/policy"
 	"github.com/wwe-guard/wwe-guard/internal/wwe"
 )
 
@@ -16,7 +17,7 @@ import (
 // newLogEntry describes, and a newline) to buf. It writes the JSON directly
 // from the Input and Decision, without building the entry's maps, so a
 // logged decision costs a few allocations rather than a few hundred.
-func (l *decisionLog) encodeEntry(buf []byte, id string, start time.Time, in *Input, d Decision, err error, evalNS int64) []byte {
+func (l *decisionLog) encodeEntry(buf []byte, id string, start time.Time, in *policy.Input, d policy.Decision, err error, evalNS int64) []byte {
 	buf = append(buf, `{"decision_id":`...)
 	buf = appendString(buf, id)
 	buf = append(buf, `,"timestamp":"`...)
@@ -41,7 +42,7 @@ func (l *decisionLog) encodeEntry(buf []byte, id string, start time.Time, in *In
 		buf = append(buf, '}')
 	}
 	if l.mask {
-		if paths := in.maskedPaths(); len(paths) > 0 {
+		if paths := maskedPaths(in); len(paths) > 0 {
 			buf = appendField(buf, "masked", paths)
 		}
 	}
@@ -69,9 +70,9 @@ func (l *decisionLog) encodeEntry(buf []byte, id string, start time.Time, in *In
 	return append(buf, "}\n"...)
 }
 
-// appendInput writes the policy input document (as Input.document does),
+// appendInput writes the policy input document (as document does),
 // user-data values "***" when mask is set.
-func appendInput(buf []byte, in *Input, mask bool) []byte {
+func appendInput(buf []byte, in *policy.Input, mask bool) []byte {
 	buf = append(buf, `{"operation":`...)
 	buf = appendString(buf, string(in.Operation))
 	buf = append(buf, `,"request":`...)
@@ -87,7 +88,7 @@ func appendInput(buf []byte, in *Input, mask bool) []byte {
 		buf = appendString(buf, w.Op)
 		buf = append(buf, `,"key":`...)
 		buf = appendString(buf, w.Key)
-		if w.Op == WriteSet {
+		if w.Op == policy.WriteSet {
 			buf = append(buf, `,"value":`...)
 			buf = appendValue(buf, w.Value, mask)
 		}
@@ -370,7 +371,7 @@ func appendField(buf []byte, name string, list []string) []byte {
 // the envelope wrote it, once it is known to be a JSON number; anything else
 // marked as a number (never from the SCAPI door) is written as null, so the
 // line stays JSON.
-func appendFrameID(buf []byte, f FrameID) []byte {
+func appendFrameID(buf []byte, f policy.FrameID) []byte {
 	if !f.Number {
 		return appendNullable(buf, f.Value)
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/wwe-guard/wwe-guard/internal/policy"
 	"github.com/wwe-guard/wwe-guard/internal/wwe"
 )
 
@@ -15,39 +16,39 @@ import (
 // encodeEntry writes without building it: OPA's decision-log shape plus the
 // enforcement mode and what the guard did.
 type logEntry struct {
-	DecisionID  string            `json:"decision_id"`
-	Timestamp   string            `json:"timestamp"`
-	Path        string            `json:"path"`
-	Input       map[string]any    `json:"input"`
-	Result      map[string]any    `json:"result,omitempty"`
-	Error       string            `json:"error,omitempty"`
-	Masked      []string          `json:"masked,omitempty"` // JSON pointers of the masked values
-	Labels      map[string]string `json:"labels"`
-	RuleLabels  []map[string]any  `json:"rule_labels,omitempty"` // METADATA labels of the rules that gave the reasons
-	Metrics     map[string]any    `json:"metrics"`
-	Enforcement Enforcement       `json:"enforcement"`
-	Outcome     *logOutcome       `json:"outcome,omitempty"`
+	DecisionID  string             `json:"decision_id"`
+	Timestamp   string             `json:"timestamp"`
+	Path        string             `json:"path"`
+	Input       map[string]any     `json:"input"`
+	Result      map[string]any     `json:"result,omitempty"`
+	Error       string             `json:"error,omitempty"`
+	Masked      []string           `json:"masked,omitempty"` // JSON pointers of the masked values
+	Labels      map[string]string  `json:"labels"`
+	RuleLabels  []map[string]any   `json:"rule_labels,omitempty"` // METADATA labels of the rules that gave the reasons
+	Metrics     map[string]any     `json:"metrics"`
+	Enforcement policy.Enforcement `json:"enforcement"`
+	Outcome     *logOutcome        `json:"outcome,omitempty"`
 }
 
 type logOutcome struct {
-	Action    Action `json:"action"`
-	Would     Action `json:"would"`
-	ErrorCode string `json:"errorCode,omitempty"`
+	Action    policy.Action `json:"action"`
+	Would     policy.Action `json:"would"`
+	ErrorCode string        `json:"errorCode,omitempty"`
 }
 
 // newLogEntry builds the reference entry of one decision.
-func newLogEntry(l *decisionLog, id string, start time.Time, in *Input, d Decision, err error, evalNS int64) *logEntry {
+func newLogEntry(l *decisionLog, id string, start time.Time, in *policy.Input, d policy.Decision, err error, evalNS int64) *logEntry {
 	entry := &logEntry{
 		DecisionID:  id,
 		Timestamp:   start.UTC().Format(time.RFC3339Nano),
 		Path:        decisionPath,
-		Input:       in.document(l.mask),
+		Input:       document(in, l.mask),
 		Labels:      labelsOf(l),
 		Metrics:     map[string]any{"timer_rego_query_eval_ns": evalNS},
 		Enforcement: l.enforcement,
 	}
 	if l.mask {
-		entry.Masked = in.maskedPaths()
+		entry.Masked = maskedPaths(in)
 	}
 	if err != nil {
 		entry.Error = err.Error()
@@ -69,7 +70,7 @@ func newLogEntry(l *decisionLog, id string, start time.Time, in *Input, d Decisi
 }
 
 // testLog is a decision log with no writer, for encoding entries.
-func testLog(labels map[string]string, enforcement Enforcement, mask bool) *decisionLog {
+func testLog(labels map[string]string, enforcement policy.Enforcement, mask bool) *decisionLog {
 	l := &decisionLog{enforcement: enforcement, mask: mask}
 	l.labelsJSON, _ = json.Marshal(labels)
 	return l
@@ -84,7 +85,7 @@ func labelsOf(l *decisionLog) map[string]string {
 
 // encodedEntry encodes one entry with encodeEntry and, as the reference,
 // with encoding/json from newLogEntry; both decoded for comparison.
-func encodedEntry(t testing.TB, l *decisionLog, in *Input, d Decision, err error) (got, want any) {
+func encodedEntry(t testing.TB, l *decisionLog, in *policy.Input, d policy.Decision, err error) (got, want any) {
 	t.Helper()
 	start := time.Date(2026, 11, 25, 1, 2, 3, 456, time.UTC)
 	line := l.encodeEntry(nil, "id-1", start, in, d, err, 1234)
@@ -107,7 +108,7 @@ func encodedEntry(t testing.TB, l *decisionLog, in *Input, d Decision, err error
 func TestEncodeEntryMatchesTheEntryShape(t *testing.T) {
 	t.Parallel()
 	msg := "finish the survey"
-	it := &Input{
+	it := &policy.Input{
 		Operation: wwe.OpConsult, InteractionID: "1", Key: "", WarningMessage: &msg, CaseID: "c\"1",
 		KeyValues: wwe.UserData{"Notes": "line\nbreak \"quoted\" \\ tab\t \x01 é \u2028", "Count": int64(42),
 			"Nested": wwe.UserData{"Deep": map[string]any{"Pan": "4111"}, "N": int64(-7)}, "Bad": "\xff\xfe"},
@@ -116,30 +117,30 @@ func TestEncodeEntryMatchesTheEntryShape(t *testing.T) {
 		Interaction: &wwe.Interaction{InteractionID: "1", MediaType: "voice", State: wwe.StateTalking, CallType: "INBOUND",
 			IsMainCaseInteraction: true, UserData: wwe.UserData{"Old": "v"}, MarkdoneBlocks: []wwe.MarkdoneBlock{{WarningMessage: "w", Origin: "https://crm"}}},
 		MarkdoneBlocks: []wwe.MarkdoneBlock{{WarningMessage: "w2"}},
-		Caller:         Caller{Origin: "https://crm", FrameID: FrameID{Value: "f"}},
+		Caller:         policy.Caller{Origin: "https://crm", FrameID: policy.FrameID{Value: "f"}},
 	}
-	it.Writes = WritesFor(wwe.OpSetUserData, it.KeyValues, "")
-	del := &Input{Operation: wwe.OpDeleteUserData, InteractionID: "2", Key: "Notes", Writes: WritesFor(wwe.OpDeleteUserData, nil, "Notes"),
-		Caller: Caller{FrameID: FrameID{Value: "-2.5e3", Number: true}}}
-	bare := &Input{Operation: wwe.OpGetInteractions, Target: "agent-7"}
-	decision := Decision{Allow: false, DeniedKeys: []string{"SSN"}, WarningMessages: []string{}, ReadDeny: []string{"Old"},
+	it.Writes = policy.WritesFor(wwe.OpSetUserData, it.KeyValues, "")
+	del := &policy.Input{Operation: wwe.OpDeleteUserData, InteractionID: "2", Key: "Notes", Writes: policy.WritesFor(wwe.OpDeleteUserData, nil, "Notes"),
+		Caller: policy.Caller{FrameID: policy.FrameID{Value: "-2.5e3", Number: true}}}
+	bare := &policy.Input{Operation: wwe.OpGetInteractions, Target: "agent-7"}
+	decision := policy.Decision{Allow: false, DeniedKeys: []string{"SSN"}, WarningMessages: []string{}, ReadDeny: []string{"Old"},
 		Reasons:       []wwe.Reason{{Code: "WRITE_ALLOWED", Key: "SSN", Message: "no \"SSN\""}},
 		DryRunReasons: []wwe.Reason{{Code: "NEW", Message: "m"}},
 		RuleLabels:    []map[string]any{{"code": "WRITE_ALLOWED", "n": 1}},
-		Verdict:       Verdict{Action: Refuse, Would: Refuse, Err: &wwe.Error{Code: wwe.CodeUserDataWriteNotAllowed}}}
-	allow := Decision{Allow: true, Verdict: Verdict{Action: Forward, Would: Forward}}
+		Verdict:       policy.Verdict{Action: policy.Refuse, Would: policy.Refuse, Err: &wwe.Error{Code: wwe.CodeUserDataWriteNotAllowed}}}
+	allow := policy.Decision{Allow: true, Verdict: policy.Verdict{Action: policy.Forward, Would: policy.Forward}}
 	for _, mask := range []bool{true, false} {
-		l := testLog(map[string]string{"app": "wwe-guard", "v": "1"}, DryRun, mask)
+		l := testLog(map[string]string{"app": "wwe-guard", "v": "1"}, policy.DryRun, mask)
 		for name, tc := range map[string]struct {
-			in  *Input
-			d   Decision
+			in  *policy.Input
+			d   policy.Decision
 			err error
 		}{
 			"consult refused": {it, decision, nil},
 			"delete allowed":  {del, allow, nil},
 			"bare read":       {bare, allow, nil},
-			"failed":          {it, Decision{}, errors.New("evaluate: \"boom\"")},
-			"every attribute": {&Input{Operation: wwe.OpGetByInteractionID, InteractionID: "1", Interaction: fullInteraction()}, allow, nil},
+			"failed":          {it, policy.Decision{}, errors.New("evaluate: \"boom\"")},
+			"every attribute": {&policy.Input{Operation: wwe.OpGetByInteractionID, InteractionID: "1", Interaction: fullInteraction()}, allow, nil},
 		} {
 			got, want := encodedEntry(t, l, tc.in, tc.d, tc.err)
 			if diff := cmp.Diff(want, got); diff != "" {
@@ -155,10 +156,10 @@ func FuzzEncodeEntry(f *testing.F) {
 	f.Add("Notes", "called back", "x")
 	f.Add("k\"\\", "\x00\x1f\u2029", "\xff")
 	f.Fuzz(func(t *testing.T, key, value, origin string) {
-		in := &Input{Operation: wwe.OpSetUserData, KeyValues: wwe.UserData{key: value, "n": wwe.UserData{value: key}}, Caller: Caller{Origin: origin}}
-		in.Writes = WritesFor(in.Operation, in.KeyValues, "")
-		l := testLog(map[string]string{"app": "wwe-guard"}, Enforce, false)
-		got, want := encodedEntry(t, l, in, Decision{Allow: true}, nil)
+		in := &policy.Input{Operation: wwe.OpSetUserData, KeyValues: wwe.UserData{key: value, "n": wwe.UserData{value: key}}, Caller: policy.Caller{Origin: origin}}
+		in.Writes = policy.WritesFor(in.Operation, in.KeyValues, "")
+		l := testLog(map[string]string{"app": "wwe-guard"}, policy.Enforce, false)
+		got, want := encodedEntry(t, l, in, policy.Decision{Allow: true}, nil)
 		if diff := cmp.Diff(want, got); diff != "" {
 			t.Errorf("(-want +got):\n%s", diff)
 		}

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/wwe-guard/wwe-guard/internal/policy"
 	"github.com/wwe-guard/wwe-guard/internal/wwe"
 )
 
@@ -17,10 +18,10 @@ const masked = "***"
 // of the modelled non-user-data fields (ids, state, types, flags, version):
 // ani, dnis, parties and the attributes the guard does not model. Replay
 // reads it to know which inputs lost their values.
-func (in *Input) maskedPaths() []string {
+func maskedPaths(in *policy.Input) []string {
 	var paths []string
 	for i, w := range in.Writes {
-		if w.Op == WriteSet {
+		if w.Op == policy.WriteSet {
 			paths = append(paths, "/input/writes/"+strconv.Itoa(i)+"/value")
 		}
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/wwe-guard/wwe-guard/internal/policy"
 	"github.com/wwe-guard/wwe-guard/internal/wwe"
 	"github.com/wwe-guard/wwe-guard/policies"
 )
@@ -77,7 +78,7 @@ func TestEngineChecksOptions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d, err := e.Decide(context.Background(), Input{Operation: wwe.OpMarkDone, Interaction: &wwe.Interaction{InteractionID: "1", IsMainCaseInteraction: true}})
+	d, err := e.Decide(context.Background(), policy.Input{Operation: wwe.OpMarkDone, Interaction: &wwe.Interaction{InteractionID: "1", IsMainCaseInteraction: true}})
 	if err != nil || d.Allow {
 		t.Errorf("markdone without a disposition under is-mandatory \"True\": %+v, %v", d, err)
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/wwe-guard/wwe-guard/internal/policy"
 	"github.com/wwe-guard/wwe-guard/internal/wwe"
 	"github.com/wwe-guard/wwe-guard/policies"
 )
@@ -29,13 +30,13 @@ deny contains {"key": w.key, "code": "NEW_RULE", "message": sprintf("no %s", [w.
 }
 `
 	e := mustEngine(t, Config{Bundled: policies.FS, Schemas: policies.Schemas}, map[string]string{"new.rego": observed})
-	in := Input{Operation: wwe.OpSetUserData, KeyValues: wwe.UserData{"Notes": "x"}}
-	in.Writes = WritesFor(in.Operation, in.KeyValues, "")
+	in := policy.Input{Operation: wwe.OpSetUserData, KeyValues: wwe.UserData{"Notes": "x"}}
+	in.Writes = policy.WritesFor(in.Operation, in.KeyValues, "")
 	d, err := e.Decide(context.Background(), in)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !d.Allow || d.Verdict.Action != Forward || len(d.DryRunReasons) != 1 || d.DryRunReasons[0].Message != "no Notes" {
+	if !d.Allow || d.Verdict.Action != policy.Forward || len(d.DryRunReasons) != 1 || d.DryRunReasons[0].Message != "no Notes" {
 		t.Errorf("observed rule: %+v", d)
 	}
 
@@ -77,8 +78,8 @@ func TestDryRunLabelEveryHeadForm(t *testing.T) {
 			t.Parallel()
 			e := mustEngine(t, Config{Bundled: policies.FS, Schemas: policies.Schemas,
 				Options: map[string]any{"service-client-api.user-data.write-allowed": "Notes"}}, map[string]string{"trial.rego": tt.src})
-			in := Input{Operation: wwe.OpSetUserData, KeyValues: wwe.UserData{"Notes": "x", "SSN": "1"}}
-			in.Writes = WritesFor(in.Operation, in.KeyValues, "")
+			in := policy.Input{Operation: wwe.OpSetUserData, KeyValues: wwe.UserData{"Notes": "x", "SSN": "1"}}
+			in.Writes = policy.WritesFor(in.Operation, in.KeyValues, "")
 			d, err := e.Decide(context.Background(), in)
 			if err != nil {
 				t.Fatal(err)

@@ -8,6 +8,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/open-policy-agent/opa/v1/rego"
 
+	"github.com/wwe-guard/wwe-guard/internal/policy"
 	"github.com/wwe-guard/wwe-guard/internal/wwe"
 	"github.com/wwe-guard/wwe-guard/policies"
 )
@@ -29,14 +30,14 @@ func TestStaticRulesDecideTheSame(t *testing.T) {
 	main := &wwe.Interaction{InteractionID: "1", MediaType: "voice", State: wwe.StateTalking, IsMainCaseInteraction: true,
 		UserData: wwe.UserData{"Notes": "n", "Secret": "s", "Dispo": " "}}
 	set := wwe.UserData{"Notes": "x", "SSN": "1", "Nested": wwe.UserData{"a": "b"}}
-	inputs := []Input{
-		{Operation: wwe.OpGetInteractions, Caller: Caller{Origin: "https://kb"}},
-		{Operation: wwe.OpGetByInteractionID, InteractionID: "1", Interaction: main, Caller: Caller{Origin: "https://crm"}},
-		{Operation: wwe.OpSetUserData, InteractionID: "1", KeyValues: set, Writes: WritesFor(wwe.OpSetUserData, set, ""), Interaction: main},
-		{Operation: wwe.OpDeleteUserData, InteractionID: "1", Key: "Secret", Writes: WritesFor(wwe.OpDeleteUserData, nil, "Secret"),
-			Interaction: main, Caller: Caller{Origin: "https://evil"}},
+	inputs := []policy.Input{
+		{Operation: wwe.OpGetInteractions, Caller: policy.Caller{Origin: "https://kb"}},
+		{Operation: wwe.OpGetByInteractionID, InteractionID: "1", Interaction: main, Caller: policy.Caller{Origin: "https://crm"}},
+		{Operation: wwe.OpSetUserData, InteractionID: "1", KeyValues: set, Writes: policy.WritesFor(wwe.OpSetUserData, set, ""), Interaction: main},
+		{Operation: wwe.OpDeleteUserData, InteractionID: "1", Key: "Secret", Writes: policy.WritesFor(wwe.OpDeleteUserData, nil, "Secret"),
+			Interaction: main, Caller: policy.Caller{Origin: "https://evil"}},
 		{Operation: wwe.OpMarkDone, InteractionID: "1", Interaction: main,
-			MarkdoneBlocks: []wwe.MarkdoneBlock{{WarningMessage: "Finish", Origin: "https://crm"}}, Caller: Caller{Origin: "https://crm"}},
+			MarkdoneBlocks: []wwe.MarkdoneBlock{{WarningMessage: "Finish", Origin: "https://crm"}}, Caller: policy.Caller{Origin: "https://crm"}},
 		{Operation: wwe.OpMarkDone, InteractionID: "9"},
 	}
 	for i, opts := range optionSets {
@@ -50,7 +51,7 @@ func TestStaticRulesDecideTheSame(t *testing.T) {
 		for j, in := range inputs {
 			t.Run(fmt.Sprintf("options=%d/input=%d", i, j), func(t *testing.T) {
 				t.Parallel()
-				val, err := in.value()
+				val, err := inputValue(&in)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -86,7 +87,7 @@ decision := {"allow": true, "deniedKeys": [], "reasons": [], "warningMessages": 
 	if n := e.state.Load().static.count; n == 0 {
 		t.Fatal("mode is not a static rule")
 	}
-	d, err := e.Decide(context.Background(), Input{Operation: wwe.OpGetInteractions})
+	d, err := e.Decide(context.Background(), policy.Input{Operation: wwe.OpGetInteractions})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -109,7 +110,7 @@ decision := {"allow": true, "deniedKeys": [], "reasons": [], "warningMessages": 
 `
 	e := mustEngine(t, Config{}, map[string]string{"d.rego": src})
 	for _, op := range []wwe.Operation{wwe.OpGetInteractions, wwe.OpMarkDone} {
-		d, err := e.Decide(context.Background(), Input{Operation: op})
+		d, err := e.Decide(context.Background(), policy.Input{Operation: op})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -2,12 +2,12 @@ package guard
 
 import (
 	"bytes"
-	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 
+	"github.com/wwe-guard/wwe-guard/internal/policy"
 	"github.com/wwe-guard/wwe-guard/internal/wwe"
 )
 
@@ -55,25 +55,13 @@ var (
 	keyVersion        = ast.StringTerm("version")
 )
 
-// Fingerprint is a SHA-256 digest of the whole input document as the
-// policies see it (objects in sorted key order): inputs with the same
-// fingerprint are the same document, so one policy set gives them the same
-// decision. Subscribers share read decisions by it.
-func (in *Input) Fingerprint() ([sha256.Size]byte, error) {
-	v, err := in.value()
-	if err != nil {
-		return [sha256.Size]byte{}, err
-	}
-	return sha256.Sum256([]byte(v.String())), nil
-}
-
-// value renders in as the policy input straight into OPA's term
-// representation: the same document as document(false), without building
-// Go maps first and converting them.
-func (in *Input) value() (ast.Value, error) {
+// inputValue renders in as the policy input straight into OPA's term
+// representation: the same document as document(in, false), without
+// building Go maps first and converting them.
+func inputValue(in *policy.Input) (ast.Value, error) {
 	writes := make([]*ast.Term, len(in.Writes))
 	for i, w := range in.Writes {
-		if w.Op != WriteSet {
+		if w.Op != policy.WriteSet {
 			writes[i] = ast.ObjectTerm(ast.Item(keyOp, strTerm(w.Op)), ast.Item(keyKey, strTerm(w.Key)))
 			continue
 		}
@@ -280,7 +268,7 @@ func valueTerm(v any) (*ast.Term, error) {
 }
 
 // frameIDTerm is the frameId with its type: a number, a string, or null.
-func frameIDTerm(f FrameID) *ast.Term {
+func frameIDTerm(f policy.FrameID) *ast.Term {
 	if !f.Number {
 		return nullableTerm(f.Value)
 	}

@@ -14,7 +14,7 @@ import (
 
 	"github.com/wwe-guard/wwe-guard/api"
 	"github.com/wwe-guard/wwe-guard/api/service"
-	"github.com/wwe-guard/wwe-guard/guard"
+	"github.com/wwe-guard/wwe-guard/internal/sim"
 	"github.com/wwe-guard/wwe-guard/internal/wwe"
 )
 
@@ -216,7 +216,7 @@ func TestClientPassesThrough(t *testing.T) {
 		t.Fatal(err)
 	}
 	mem := service.NewMemory([]*wwe.Interaction{&seeded})
-	srv := httptest.NewServer(api.New(api.Config{Service: mem, Decider: guard.AllowAll{}}))
+	srv := httptest.NewServer(api.New(api.Config{Service: mem, Decider: sim.AllowAll{}}))
 	t.Cleanup(srv.Close)
 	c, err := service.NewClient(srv.URL, 2*time.Second)
 	if err != nil {

@@ -11,7 +11,7 @@ import (
 
 	"github.com/wwe-guard/wwe-guard/api"
 	"github.com/wwe-guard/wwe-guard/api/service"
-	"github.com/wwe-guard/wwe-guard/guard"
+	"github.com/wwe-guard/wwe-guard/internal/sim"
 	"github.com/wwe-guard/wwe-guard/internal/wwe"
 )
 
@@ -27,7 +27,7 @@ func startSim(t *testing.T) (*service.Client, *service.Memory) {
 		{InteractionID: "1", MediaType: "voice", State: wwe.StateTalking, CaseID: "c1", UserData: wwe.UserData{"a/b c": "x", "N": wwe.UserData{"n": int64(5)}}},
 		{InteractionID: "2", MediaType: "voice", State: wwe.StateIdle, UserData: wwe.UserData{}},
 	})
-	srv := httptest.NewServer(api.New(api.Config{Service: mem, Decider: guard.AllowAll{}}))
+	srv := httptest.NewServer(api.New(api.Config{Service: mem, Decider: sim.AllowAll{}}))
 	t.Cleanup(srv.Close)
 	c, err := service.NewClient(srv.URL, 2*time.Second)
 	if err != nil {
@@ -167,7 +167,7 @@ func TestClientForgetsRevisionsWhenStreamBreaks(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	mem := service.NewMemory([]*wwe.Interaction{{InteractionID: "1", MediaType: "voice", State: wwe.StateTalking}})
-	sim := api.New(api.Config{Service: mem, Decider: guard.AllowAll{}})
+	sim := api.New(api.Config{Service: mem, Decider: sim.AllowAll{}})
 	var reads atomic.Int64
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method == http.MethodGet && r.URL.Path == "/v1/interactions/1" {

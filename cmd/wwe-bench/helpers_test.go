@@ -13,6 +13,7 @@ import (
 	"github.com/wwe-guard/wwe-guard/api"
 	"github.com/wwe-guard/wwe-guard/api/service"
 	"github.com/wwe-guard/wwe-guard/guard"
+	"github.com/wwe-guard/wwe-guard/internal/sim"
 	"github.com/wwe-guard/wwe-guard/internal/syncbuf"
 	"github.com/wwe-guard/wwe-guard/policies"
 )
@@ -33,7 +34,7 @@ func TestMain(m *testing.M) {
 // the demo seed, as wwe-sim does; wrap, if any, wraps its handler.
 func newServiceServer(tb testing.TB, wrap ...func(http.Handler) http.Handler) *httptest.Server {
 	tb.Helper()
-	var h http.Handler = api.New(api.Config{Service: service.NewMemory(service.DemoSeed()), Decider: guard.AllowAll{}})
+	var h http.Handler = api.New(api.Config{Service: service.NewMemory(service.DemoSeed()), Decider: sim.AllowAll{}})
 	for _, w := range wrap {
 		h = w(h)
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/wwe-guard/wwe-guard/api"
 	"github.com/wwe-guard/wwe-guard/api/service"
 	"github.com/wwe-guard/wwe-guard/guard"
+	"github.com/wwe-guard/wwe-guard/internal/policy"
 	"github.com/wwe-guard/wwe-guard/internal/wwe"
 	"github.com/wwe-guard/wwe-guard/policies"
 )
@@ -210,8 +211,8 @@ func (c *config) engineConfig(decisionLog io.Writer, log *slog.Logger) guard.Con
 		Schemas:      policies.Schemas,
 		Paths:        c.Policies.Paths,
 		Options:      c.Options,
-		Enforcement:  guard.Enforcement(c.Enforcement),
-		UserDataMode: guard.UserDataMode(c.UserDataMode),
+		Enforcement:  policy.Enforcement(c.Enforcement),
+		UserDataMode: policy.UserDataMode(c.UserDataMode),
 		DecisionLog:  decisionLog,
 		LogValues:    c.DecisionLog.Values == "keep",
 		Labels:       map[string]string{"version": version},

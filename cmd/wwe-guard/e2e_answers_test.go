@@ -12,7 +12,7 @@ import (
 
 	"github.com/wwe-guard/wwe-guard/api"
 	"github.com/wwe-guard/wwe-guard/api/service"
-	"github.com/wwe-guard/wwe-guard/guard"
+	"github.com/wwe-guard/wwe-guard/internal/sim"
 )
 
 // racingService is the reference service as one that reports no revisions
@@ -25,7 +25,7 @@ func racingService(t *testing.T, direct string) (url string, armed *atomic.Bool)
 	if err != nil {
 		t.Fatal(err)
 	}
-	sim := api.New(api.Config{Service: service.NewMemory(interactions), Decider: guard.AllowAll{}})
+	sim := api.New(api.Config{Service: service.NewMemory(interactions), Decider: sim.AllowAll{}})
 	armed = &atomic.Bool{}
 	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		rec := httptest.NewRecorder()

@@ -13,7 +13,7 @@ import (
 
 	"github.com/wwe-guard/wwe-guard/api"
 	"github.com/wwe-guard/wwe-guard/api/service"
-	"github.com/wwe-guard/wwe-guard/guard"
+	"github.com/wwe-guard/wwe-guard/internal/sim"
 	"github.com/wwe-guard/wwe-guard/internal/wwe"
 )
 
@@ -69,7 +69,7 @@ func startUpstream(t *testing.T) *upstream {
 // restart replaces the service with a new lifetime of it, seeded afresh;
 // the old one's event streams end, as a stopped process's would.
 func (u *upstream) restart() {
-	if old := u.svc.Swap(api.New(api.Config{Service: service.NewMemory(u.seed), Decider: guard.AllowAll{}})); old != nil {
+	if old := u.svc.Swap(api.New(api.Config{Service: service.NewMemory(u.seed), Decider: sim.AllowAll{}})); old != nil {
 		old.EndStreams()
 	}
 }

@@ -16,8 +16,8 @@ import (
 
 	"github.com/wwe-guard/wwe-guard/api"
 	"github.com/wwe-guard/wwe-guard/api/service"
-	"github.com/wwe-guard/wwe-guard/guard"
 	"github.com/wwe-guard/wwe-guard/internal/serve"
+	"github.com/wwe-guard/wwe-guard/internal/sim"
 )
 
 func main() {
@@ -50,6 +50,6 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 		return fmt.Errorf("listen: %w", err)
 	}
 	log.Info("listening", "addr", ln.Addr().String(), "interactions", len(seed))
-	server := api.New(api.Config{Service: service.NewMemory(seed), Decider: guard.AllowAll{}, Logger: log})
+	server := api.New(api.Config{Service: service.NewMemory(seed), Decider: sim.AllowAll{}, Logger: log})
 	return serve.Run(ctx, ln, server, log, server.EndStreams)
 }
