@@ -69,6 +69,10 @@ func (n noRevisions) Interaction(ctx context.Context, id string) (*wwe.Interacti
 	return it, err
 }
 
+func (n noRevisions) InteractionForWrite(ctx context.Context, id string) (*wwe.Interaction, error) {
+	return n.Interaction(ctx, id)
+}
+
 func (n noRevisions) Do(ctx context.Context, cmd wwe.Command) (*wwe.Interaction, error) {
 	it, err := n.Memory.Do(ctx, cmd)
 	if it != nil {

@@ -44,6 +44,10 @@ func (f *fakeService) Interaction(_ context.Context, id string) (*wwe.Interactio
 	return it.Clone(), nil
 }
 
+func (f *fakeService) InteractionForWrite(ctx context.Context, id string) (*wwe.Interaction, error) {
+	return f.Interaction(ctx, id)
+}
+
 func (f *fakeService) Do(_ context.Context, cmd wwe.Command) (*wwe.Interaction, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()

@@ -32,23 +32,13 @@ func (s *Server) process(c echo.Context, cl *call, rp replier) error {
 	if err := s.limit(d, cl); err != nil {
 		return s.fail(c, rp, err)
 	}
-	if cl.op.Writes() && cl.interactionID != "" {
-		// The guard's own writes to one interaction go one at a time, so
-		// they never refuse each other's revision; only a change made
-		// elsewhere makes a write decide again.
-		unlock := s.writes.lock(cl.interactionID)
-		defer unlock()
+	result, status, err := s.writes.run(cl, func(fresh bool) (any, int, error) {
+		return s.attempt(c, d, cl, fresh)
+	})
+	if err != nil {
+		return s.fail(c, rp, err)
 	}
-	for attempt := 1; ; attempt++ {
-		result, status, err := s.attempt(c, d, cl, attempt > 1)
-		if wwe.ErrorCode(err) == wwe.CodeInteractionChanged && !cl.ifMatch.Known() && attempt < maxAttempts {
-			continue
-		}
-		if err != nil {
-			return s.fail(c, rp, err)
-		}
-		return rp.result(c, status, result)
-	}
+	return rp.result(c, status, result)
 }
 
 // limit applies the rate limits to cl. Only a caller whose origin the
@@ -61,26 +51,16 @@ func (s *Server) limit(d Decider, cl *call) error {
 	return s.rate.allow(cl.caller.Origin, cl.op)
 }
 
-// maxAttempts bounds how often a write is decided again because the
-// interaction changed under it.
-const maxAttempts = 3
-
-// writeReader is a Service that can answer the interaction a write is
-// decided on from what it has already seen, because it forwards the write
-// on the condition that the interaction is still that revision.
-type writeReader interface {
-	InteractionForWrite(ctx context.Context, id string) (*wwe.Interaction, error)
-}
-
 // attempt is one look-up, decision and forward of cl; fresh reads the
 // interaction from the service even where a remembered revision would do.
+// It never changes cl: what it forwards is a copy.
 func (s *Server) attempt(c echo.Context, d Decider, cl *call, fresh bool) (any, int, error) {
 	ctx := c.Request().Context()
 	var it *wwe.Interaction
 	notFound := false
 	if cl.interactionID != "" {
 		var err error
-		if it, err = s.lookup(ctx, cl, fresh); err != nil {
+		if it, err = s.writes.interaction(ctx, cl, fresh); err != nil {
 			if wwe.ErrorCode(err) != wwe.CodeInteractionNotFound {
 				return nil, 0, err
 			}
@@ -94,6 +74,7 @@ func (s *Server) attempt(c echo.Context, d Decider, cl *call, fresh bool) (any, 
 		return nil, 0, err
 	}
 	c.Response().Header().Set(headerDecisionID, dec.ID)
+	forwarded := cl
 	switch dec.Verdict.Action {
 	case policy.Refuse:
 		if dec.Verdict.Err.Code == wwe.CodeMarkdoneBlocked {
@@ -104,27 +85,29 @@ func (s *Server) attempt(c echo.Context, d Decider, cl *call, fresh bool) (any, 
 		}
 		return nil, 0, dec.Verdict.Err
 	case policy.ForwardCut:
-		kept, ok := cut(cl.keyValues, dec.DeniedKeys)
+		kept, ok := cut(cl.keyValues, dec.Verdict.Drop)
 		if !ok {
 			// The guard cuts only what it can; a decider that asks for
 			// more is refused as reject mode would, never forwarded.
-			s.log.Error("strip verdict does not cut every denied key; refusing the write", "decision", dec.ID, "deniedKeys", dec.DeniedKeys)
+			s.log.Error("strip verdict does not cut every denied key; refusing the write", "decision", dec.ID, "drop", dec.Verdict.Drop)
 			if dec.Verdict.Err == nil {
 				return nil, 0, wwe.Errorf(wwe.CodePolicyError, "the policy decision could not be made")
 			}
 			return nil, 0, dec.Verdict.Err
 		}
-		cl.keyValues = kept
-		keys, _ := json.Marshal(dec.DeniedKeys)
+		stripped := *cl
+		stripped.keyValues = kept
+		forwarded = &stripped
+		keys, _ := json.Marshal(dec.Verdict.Drop)
 		c.Response().Header().Set(headerDeniedKeys, string(keys))
 	}
 	if notFound {
 		return nil, 0, wwe.Errorf(wwe.CodeInteractionNotFound, "interaction %q not found", cl.interactionID)
 	}
-	if cl.ifMatch.Known() && it != nil && it.Revision() != cl.ifMatch {
-		return nil, 0, wwe.Errorf(wwe.CodeInteractionChanged, "interaction %q is not at revision %s", cl.interactionID, cl.ifMatch.ETag())
+	if err := s.writes.check(cl, it); err != nil {
+		return nil, 0, err
 	}
-	result, status, err := s.forward(ctx, d, cl, it)
+	result, status, err := s.forward(ctx, d, forwarded, it)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -143,18 +126,6 @@ func (s *Server) attempt(c echo.Context, d Decider, cl *call, fresh bool) (any, 
 	return result, status, nil
 }
 
-// onlyThisWrite reports whether out is the interaction the decision saw
-// (decided) with this call's write applied and nothing else: the next
-// revision of it, in the same lifetime of the service. The write's decision
-// then already covers what the caller may read of it.
-func onlyThisWrite(decided, out *wwe.Interaction) bool {
-	if decided == nil || decided.InteractionID != out.InteractionID {
-		return false
-	}
-	before, after := decided.Revision(), out.Revision()
-	return before.Known() && after.Boot == before.Boot && after.Version == before.Version+1
-}
-
 // cut returns kv without the denied keys, and false unless every denied key
 // is a key of kv (and at least one is denied): a cut that misses a denied
 // key would forward what the decision refused.
@@ -168,16 +139,6 @@ func cut(kv wwe.UserData, denied []string) (wwe.UserData, bool) {
 		}
 	}
 	return kv.Without(denied), true
-}
-
-// lookup reads the interaction cl is decided on. A write may be decided on
-// the service's remembered revision (it is forwarded on that condition);
-// reads, retries and writes with the client's own If-Match read afresh.
-func (s *Server) lookup(ctx context.Context, cl *call, fresh bool) (*wwe.Interaction, error) {
-	if wr, ok := s.svc.(writeReader); ok && cl.op.Writes() && !fresh && !cl.ifMatch.Known() {
-		return wr.InteractionForWrite(ctx, cl.interactionID)
-	}
-	return s.svc.Interaction(ctx, cl.interactionID)
 }
 
 // decide asks d and turns a failure into POLICY_ERROR: the guard cannot
@@ -248,12 +209,12 @@ func (s *Server) readableList(ctx context.Context, d Decider, cl *call, list []*
 }
 
 // readable returns it as the caller may read it: without the keys the
-// decision hides, unless the decision is not enforced (dry-run).
+// verdict hides (none in dry-run).
 func readable(it *wwe.Interaction, dec policy.Decision) *wwe.Interaction {
-	if len(dec.ReadDeny) == 0 || !dec.Verdict.Enforced {
+	if len(dec.Verdict.Hide) == 0 {
 		return it
 	}
 	out := *it
-	out.UserData = it.UserData.Without(dec.ReadDeny)
+	out.UserData = it.UserData.Without(dec.Verdict.Hide)
 	return &out
 }

@@ -21,6 +21,11 @@ type Service interface {
 	Interactions(ctx context.Context) ([]*wwe.Interaction, error)
 	// Interaction returns an *wwe.Error with INTERACTION_NOT_FOUND for an unknown id.
 	Interaction(ctx context.Context, id string) (*wwe.Interaction, error)
+	// InteractionForWrite returns the interaction a write may be decided on:
+	// a service that refuses a write conditioned on a stale revision
+	// (Command.IfMatch) may answer the last revision it saw without a round
+	// trip; any other reads it, as Interaction does.
+	InteractionForWrite(ctx context.Context, id string) (*wwe.Interaction, error)
 	// Do performs one write; the interaction is nil for selectCaseByCaseId.
 	Do(ctx context.Context, cmd wwe.Command) (*wwe.Interaction, error)
 	// Subscribe streams the service's events until ctx ends or the source goes away.
@@ -72,7 +77,7 @@ type Server struct {
 	log     *slog.Logger
 	hub     *fanout.Broadcaster // every event: the service's and the guard's own
 	feed    feed                // the event streams, sharing the service's stream and read decisions
-	writes  writeLocks          // one writer at a time per interaction
+	writes  conditionalWrites   // writes land only on the revision they were decided on
 
 	streamWriteTimeout time.Duration
 	stopping           chan struct{} // closed by EndStreams
@@ -96,6 +101,7 @@ func New(cfg Config) *Server {
 	if cfg.Decider != nil {
 		s.SetDecider(cfg.Decider)
 	}
+	s.writes.svc = s.svc
 	s.echo = s.routes()
 	return s
 }

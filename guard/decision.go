@@ -17,7 +17,11 @@ func verdict(d *policy.Decision, in *policy.Input, enforcement policy.Enforcemen
 	if enforcement == policy.DryRun {
 		return policy.Verdict{Action: policy.Forward, Err: err, Would: would}
 	}
-	return policy.Verdict{Action: would, Err: err, Would: would, Enforced: true}
+	v := policy.Verdict{Action: would, Err: err, Would: would, Enforced: true, Hide: d.ReadDeny}
+	if would == policy.ForwardCut {
+		v.Drop = d.DeniedKeys
+	}
+	return v
 }
 
 func enforced(d *policy.Decision, in *policy.Input, mode policy.UserDataMode) (policy.Action, *wwe.Error) {

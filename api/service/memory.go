@@ -80,6 +80,12 @@ func (m *Memory) Interaction(_ context.Context, id string) (*wwe.Interaction, er
 	return it.Clone(), nil
 }
 
+// InteractionForWrite reads the interaction, as Interaction does: in
+// process a read costs less than remembering one.
+func (m *Memory) InteractionForWrite(ctx context.Context, id string) (*wwe.Interaction, error) {
+	return m.Interaction(ctx, id)
+}
+
 // Subscribe streams the service's events.
 func (m *Memory) Subscribe(ctx context.Context) (<-chan wwe.Event, error) {
 	return m.events.Subscribe(ctx), nil

@@ -51,4 +51,6 @@ type Verdict struct {
 	Err      *wwe.Error // set when Action is Refuse, or when dry-run would refuse
 	Would    Action     // what enforce mode does; equals Action when enforcing
 	Enforced bool
+	Hide     []string // user-data keys the caller may not read (the decision's readDeny; none in dry-run)
+	Drop     []string // user-data keys to drop before forwarding (the denied keys when Action is ForwardCut; else none)
 }
