@@ -36,7 +36,7 @@ func (c *call) input(it *wwe.Interaction) policy.Input {
 		Interaction:    it,
 		Caller:         c.caller,
 	}
-	if c.op == wwe.OpSetUserData || c.op == wwe.OpDeleteUserData || c.op.CarriesUserData() {
+	if c.op.WritesUserData() {
 		in.Writes = policy.WritesFor(c.op, c.keyValues, c.key)
 	}
 	if it != nil {

@@ -35,7 +35,7 @@ func enforced(d *policy.Decision, in *policy.Input, mode policy.UserDataMode) (p
 		e.Code = wwe.CodeUserDataWriteNotAllowed
 		e.DeniedKeys = d.DeniedKeys
 		e.Message = "user data key(s) not allowed: " + strings.Join(d.DeniedKeys, ", ")
-		if mode == policy.Strip && (op == wwe.OpSetUserData || op.CarriesUserData()) && cuttable(d, in.Writes) {
+		if mode == policy.Strip && op.Semantics().UserData == wwe.SetsKeyValues && cuttable(d, in.Writes) {
 			return policy.ForwardCut, e
 		}
 	case len(d.WarningMessages) > 0:

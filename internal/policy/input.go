@@ -56,10 +56,14 @@ type Input struct {
 	Caller         Caller
 }
 
-// WritesFor returns the normalized writes of an operation: a set for every
-// key of keyValues, or one delete of key.
+// WritesFor returns the normalized writes of an operation, as its
+// semantics derive them: a set for every key of keyValues, or one delete of
+// key; none for an operation that writes no user data.
 func WritesFor(op wwe.Operation, keyValues wwe.UserData, key string) []Write {
-	if op == wwe.OpDeleteUserData {
+	switch op.Semantics().UserData {
+	case wwe.NoUserData:
+		return nil
+	case wwe.DeletesKey:
 		return []Write{{Op: WriteDelete, Key: key}}
 	}
 	writes := make([]Write, 0, len(keyValues))

@@ -30,35 +30,88 @@ const (
 // Namespace is the Service Client API namespace every operation belongs to.
 const Namespace = "interaction"
 
-// Operations lists every operation in a stable order.
-var Operations = []Operation{
-	OpGetInteractions, OpGetByInteractionID, OpSetUserData, OpDeleteUserData,
-	OpMarkDone, OpBlockMarkdone, OpUnblockMarkdone, OpSelectCaseByCaseID,
-	OpAccept, OpReject, OpConsult, OpSingleStepTransfer, OpSingleStepConference,
-	OpCompleteTransfer, OpCompleteConference, OpSubscribe,
+// Target is what a call of an operation names.
+type Target int
+
+// Targets.
+const (
+	NoTarget          Target = iota // the whole namespace (getInteractions, subscribe)
+	TargetInteraction               // one interaction, by interactionId
+	TargetCase                      // one case, by caseId
+)
+
+// UserDataWrites says how an operation's user-data writes derive from its
+// call (the policy input's writes).
+type UserDataWrites int
+
+// How writes derive.
+const (
+	NoUserData    UserDataWrites = iota // it writes no user data
+	SetsKeyValues                       // every key of the call's key/values is set
+	DeletesKey                          // the call's key is deleted
+)
+
+// Semantics is what an operation means, whichever door it comes through.
+type Semantics struct {
+	Target   Target
+	Changes  bool           // it changes the service: a write, decided on a revision and run one at a time per interaction
+	UserData UserDataWrites // the user data it writes
+	Markdone bool           // it marks the interaction done
 }
+
+// operations is the one table of operations, in a stable order.
+var operations = []struct {
+	op Operation
+	Semantics
+}{
+	{OpGetInteractions, Semantics{Target: NoTarget}},
+	{OpGetByInteractionID, Semantics{Target: TargetInteraction}},
+	{OpSetUserData, Semantics{Target: TargetInteraction, Changes: true, UserData: SetsKeyValues}},
+	{OpDeleteUserData, Semantics{Target: TargetInteraction, Changes: true, UserData: DeletesKey}},
+	{OpMarkDone, Semantics{Target: TargetInteraction, Changes: true, Markdone: true}},
+	{OpBlockMarkdone, Semantics{Target: TargetInteraction, Changes: true}},
+	{OpUnblockMarkdone, Semantics{Target: TargetInteraction, Changes: true}},
+	{OpSelectCaseByCaseID, Semantics{Target: TargetCase, Changes: true}},
+	{OpAccept, Semantics{Target: TargetInteraction, Changes: true}},
+	{OpReject, Semantics{Target: TargetInteraction, Changes: true}},
+	{OpConsult, Semantics{Target: TargetInteraction, Changes: true, UserData: SetsKeyValues}},
+	{OpSingleStepTransfer, Semantics{Target: TargetInteraction, Changes: true, UserData: SetsKeyValues}},
+	{OpSingleStepConference, Semantics{Target: TargetInteraction, Changes: true, UserData: SetsKeyValues}},
+	{OpCompleteTransfer, Semantics{Target: TargetInteraction, Changes: true}},
+	{OpCompleteConference, Semantics{Target: TargetInteraction, Changes: true}},
+	{OpSubscribe, Semantics{Target: NoTarget}},
+}
+
+// Operations lists every operation in a stable order.
+var Operations = func() []Operation {
+	out := make([]Operation, len(operations))
+	for i, o := range operations {
+		out[i] = o.op
+	}
+	return out
+}()
+
+// semantics indexes operations.
+var semantics = func() map[Operation]Semantics {
+	out := make(map[Operation]Semantics, len(operations))
+	for _, o := range operations {
+		out[o.op] = o.Semantics
+	}
+	return out
+}()
+
+// Semantics returns what op means; the zero Semantics for an unknown one.
+func (op Operation) Semantics() Semantics { return semantics[op] }
 
 // Request is the full request name, for example "interaction.setUserData".
 func (op Operation) Request() string { return Namespace + "." + string(op) }
 
-// CarriesUserData reports whether the operation writes the user data it is
-// given (consult, singleStepTransfer and singleStepConference).
-func (op Operation) CarriesUserData() bool {
-	switch op {
-	case OpConsult, OpSingleStepTransfer, OpSingleStepConference:
-		return true
-	}
-	return false
-}
-
 // Writes reports whether the operation changes the service at all.
-func (op Operation) Writes() bool {
-	switch op {
-	case OpGetInteractions, OpGetByInteractionID, OpSubscribe:
-		return false
-	}
-	return true
-}
+func (op Operation) Writes() bool { return op.Semantics().Changes }
+
+// WritesUserData reports whether the operation writes user data (its call
+// has writes for the policies to decide).
+func (op Operation) WritesUserData() bool { return op.Semantics().UserData != NoUserData }
 
 // ParseRequest maps a request name such as "interaction.markdone" to its
 // operation. It reports false for a name outside the namespace or unknown.
@@ -67,10 +120,7 @@ func ParseRequest(name string) (Operation, bool) {
 	if !ok {
 		return "", false
 	}
-	for _, op := range Operations {
-		if string(op) == method {
-			return op, true
-		}
-	}
-	return "", false
+	op := Operation(method)
+	_, known := semantics[op]
+	return op, known
 }
