@@ -6,6 +6,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -89,27 +90,29 @@ func caller(r *http.Request) policy.Caller {
 	return policy.Caller{Origin: r.Header.Get(echo.HeaderOrigin)}
 }
 
-// bindREST builds the call of a REST route for op from the path and body.
-func (s *Server) bindREST(c echo.Context, op wwe.Operation) (*call, error) {
-	cl := &call{op: op, caller: caller(c.Request())}
+// bindREST builds the call of the REST route r from the path and body.
+func (s *Server) bindREST(c echo.Context, r restRoute) (*call, error) {
+	cl := &call{op: r.op, caller: caller(c.Request())}
 	v := &validator{lim: s.limits}
 	var err error
-	if op.Writes() {
+	if r.op.Writes() {
 		if cl.ifMatch, err = ifMatch(c.Request()); err != nil {
 			return nil, err
 		}
 	}
-	if op != wwe.OpGetInteractions && op != wwe.OpSelectCaseByCaseID {
-		if cl.interactionID, err = s.param(c, v, "id", "interactionId"); err != nil {
+	for _, seg := range strings.Split(r.path, "/") {
+		p, ok := pathParams[seg]
+		if !ok {
+			continue
+		}
+		value, err := s.param(c, v, seg[1:], p.what)
+		if err != nil {
 			return nil, err
 		}
+		p.set(cl, value)
 	}
-	switch op {
-	case wwe.OpSelectCaseByCaseID:
-		cl.caseID, err = s.param(c, v, "caseId", "caseId")
-	case wwe.OpDeleteUserData:
-		cl.key, err = s.param(c, v, "key", "user data key")
-	case wwe.OpSetUserData:
+	switch {
+	case r.body.keyValues:
 		var body any
 		if body, err = s.readBody(c); err == nil {
 			cl.keyValues, err = v.userData("user data", body)
@@ -117,23 +120,8 @@ func (s *Server) bindREST(c echo.Context, op wwe.Operation) (*call, error) {
 				err = invalid("user data must not be empty")
 			}
 		}
-	case wwe.OpBlockMarkdone:
-		err = s.bindObject(c, map[string]func(any) error{
-			"warningMessage": func(raw any) error {
-				msg, ok := raw.(string)
-				if !ok || msg == "" {
-					return invalid("warningMessage must be a non-empty string")
-				}
-				cl.warningMessage = &msg
-				return nil
-			},
-		}, "warningMessage")
-	case wwe.OpConsult, wwe.OpSingleStepTransfer, wwe.OpSingleStepConference:
-		err = s.bindObject(c, map[string]func(any) error{
-			"target":     func(raw any) (err error) { cl.target, err = v.target(raw); return err },
-			"userData":   func(raw any) (err error) { cl.keyValues, err = v.optionalUserData("userData", raw); return err },
-			"extensions": func(raw any) (err error) { cl.extensions, err = v.optionalUserData("extensions", raw); return err },
-		}, "target")
+	case r.body.fields != nil:
+		err = s.bindObject(c, v, cl, r.body.fields)
 	}
 	if err != nil {
 		return nil, err
@@ -149,10 +137,10 @@ func (s *Server) param(c echo.Context, v *validator, name, what string) (string,
 	return raw, v.segment(what, raw)
 }
 
-// bindObject reads a JSON object body whose fields are exactly those in
-// fields, in document order (the first problem written is the one
-// reported); required names the field that must be present.
-func (s *Server) bindObject(c echo.Context, fields map[string]func(any) error, required string) error {
+// bindObject reads a JSON object body whose members are among fields, in
+// document order (the first problem written is the one reported); every
+// field that is not optional must be present.
+func (s *Server) bindObject(c echo.Context, v *validator, cl *call, fields []field) error {
 	body, err := s.readBody(c)
 	if err != nil {
 		return err
@@ -162,16 +150,18 @@ func (s *Server) bindObject(c echo.Context, fields map[string]func(any) error, r
 		return invalid("request body must be a JSON object")
 	}
 	for _, m := range obj {
-		set, ok := fields[m.name]
-		if !ok {
+		i := slices.IndexFunc(fields, func(f field) bool { return f.name == m.name })
+		if i < 0 {
 			return invalid("unknown field %q", m.name)
 		}
-		if err := set(m.value); err != nil {
+		if err := fields[i].bind(v, cl, m.value); err != nil {
 			return err
 		}
 	}
-	if _, ok := obj.get(required); !ok {
-		return invalid("%s is required", required)
+	for _, f := range fields {
+		if _, ok := obj.get(f.name); !ok && !f.optional {
+			return invalid("%s is required", f.name)
+		}
 	}
 	return nil
 }

@@ -8,7 +8,49 @@ import (
 	"github.com/wwe-guard/wwe-guard/internal/wwe"
 )
 
-// routes lays out the whole HTTP surface (DESIGN.md §2.1).
+// restRoutes is the REST door (DESIGN.md §2.1): every route below /v1, the
+// operation it calls and its body. The reference service's HTTP client
+// takes its requests from it too (RESTRequest).
+var restRoutes = []restRoute{
+	{http.MethodGet, "/interactions", wwe.OpGetInteractions, noBody},
+	{http.MethodGet, "/interactions/:id", wwe.OpGetByInteractionID, noBody},
+	{http.MethodPatch, "/interactions/:id/user-data", wwe.OpSetUserData, keyValuesBody},
+	{http.MethodDelete, "/interactions/:id/user-data/:key", wwe.OpDeleteUserData, noBody},
+	{http.MethodPost, "/interactions/:id/markdone", wwe.OpMarkDone, noBody},
+	{http.MethodPut, "/interactions/:id/markdone-block", wwe.OpBlockMarkdone, objectBody(warningMessageField)},
+	{http.MethodDelete, "/interactions/:id/markdone-block", wwe.OpUnblockMarkdone, noBody},
+	{http.MethodPost, "/cases/:caseId/select", wwe.OpSelectCaseByCaseID, noBody},
+	{http.MethodPost, "/interactions/:id/accept", wwe.OpAccept, noBody},
+	{http.MethodPost, "/interactions/:id/reject", wwe.OpReject, noBody},
+	{http.MethodPost, "/interactions/:id/consult", wwe.OpConsult, objectBody(targetField, userDataField, extensionsField)},
+	{http.MethodPost, "/interactions/:id/single-step-transfer", wwe.OpSingleStepTransfer, objectBody(targetField, userDataField, extensionsField)},
+	{http.MethodPost, "/interactions/:id/single-step-conference", wwe.OpSingleStepConference, objectBody(targetField, userDataField, extensionsField)},
+	{http.MethodPost, "/interactions/:id/complete-transfer", wwe.OpCompleteTransfer, noBody},
+	{http.MethodPost, "/interactions/:id/complete-conference", wwe.OpCompleteConference, noBody},
+}
+
+// scapiRequests is the SCAPI envelope door (DESIGN.md §2.2): the positional
+// parameters of each request, interaction.<operation>.
+var scapiRequests = map[wwe.Operation]scapiRequest{
+	wwe.OpGetInteractions:      {wwe.OpGetInteractions, nil},
+	wwe.OpGetByInteractionID:   {wwe.OpGetByInteractionID, []field{interactionIDField}},
+	wwe.OpSetUserData:          {wwe.OpSetUserData, []field{interactionIDField, keyValuesField}},
+	wwe.OpDeleteUserData:       {wwe.OpDeleteUserData, []field{interactionIDField, keyField}},
+	wwe.OpMarkDone:             {wwe.OpMarkDone, []field{interactionIDField}},
+	wwe.OpBlockMarkdone:        {wwe.OpBlockMarkdone, []field{interactionIDField, warningMessageField}},
+	wwe.OpUnblockMarkdone:      {wwe.OpUnblockMarkdone, []field{interactionIDField}},
+	wwe.OpSelectCaseByCaseID:   {wwe.OpSelectCaseByCaseID, []field{caseIDField}},
+	wwe.OpAccept:               {wwe.OpAccept, []field{interactionIDField}},
+	wwe.OpReject:               {wwe.OpReject, []field{interactionIDField}},
+	wwe.OpConsult:              {wwe.OpConsult, []field{interactionIDField, targetField, userDataField, extensionsField}},
+	wwe.OpSingleStepTransfer:   {wwe.OpSingleStepTransfer, []field{interactionIDField, targetField, userDataField, extensionsField}},
+	wwe.OpSingleStepConference: {wwe.OpSingleStepConference, []field{interactionIDField, targetField, userDataField, extensionsField}},
+	wwe.OpCompleteTransfer:     {wwe.OpCompleteTransfer, []field{interactionIDField}},
+	wwe.OpCompleteConference:   {wwe.OpCompleteConference, []field{interactionIDField}},
+}
+
+// routes lays out the whole HTTP surface (DESIGN.md §2.1): the tables above,
+// the event stream, the SCAPI door and the probes.
 func (s *Server) routes() *echo.Echo {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
@@ -19,30 +61,18 @@ func (s *Server) routes() *echo.Echo {
 	e.GET("/ready", s.ready)
 
 	v1 := e.Group("/v1")
-	v1.GET("/interactions", s.rest(wwe.OpGetInteractions))
-	v1.GET("/interactions/:id", s.rest(wwe.OpGetByInteractionID))
-	v1.PATCH("/interactions/:id/user-data", s.rest(wwe.OpSetUserData))
-	v1.DELETE("/interactions/:id/user-data/:key", s.rest(wwe.OpDeleteUserData))
-	v1.POST("/interactions/:id/markdone", s.rest(wwe.OpMarkDone))
-	v1.PUT("/interactions/:id/markdone-block", s.rest(wwe.OpBlockMarkdone))
-	v1.DELETE("/interactions/:id/markdone-block", s.rest(wwe.OpUnblockMarkdone))
-	v1.POST("/cases/:caseId/select", s.rest(wwe.OpSelectCaseByCaseID))
-	v1.POST("/interactions/:id/accept", s.rest(wwe.OpAccept))
-	v1.POST("/interactions/:id/reject", s.rest(wwe.OpReject))
-	v1.POST("/interactions/:id/consult", s.rest(wwe.OpConsult))
-	v1.POST("/interactions/:id/single-step-transfer", s.rest(wwe.OpSingleStepTransfer))
-	v1.POST("/interactions/:id/single-step-conference", s.rest(wwe.OpSingleStepConference))
-	v1.POST("/interactions/:id/complete-transfer", s.rest(wwe.OpCompleteTransfer))
-	v1.POST("/interactions/:id/complete-conference", s.rest(wwe.OpCompleteConference))
+	for _, r := range restRoutes {
+		v1.Add(r.method, r.path, s.rest(r))
+	}
 	v1.GET("/events", s.events)
 	v1.POST("/scapi", s.scapi)
 	return e
 }
 
-// rest is the handler of the REST route for op.
-func (s *Server) rest(op wwe.Operation) echo.HandlerFunc {
+// rest is the handler of the REST route r.
+func (s *Server) rest(r restRoute) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		cl, err := s.bindREST(c, op)
+		cl, err := s.bindREST(c, r)
 		if err != nil {
 			return s.fail(c, restReply{}, err)
 		}

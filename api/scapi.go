@@ -88,69 +88,25 @@ func (s *Server) readEnvelope(c echo.Context) ([]byte, error) {
 	return body, err
 }
 
-// bindParams maps the positional parameters of op onto cl.
+// bindParams maps the positional parameters of cl's request onto cl, as
+// scapiRequests lists them.
 func (s *Server) bindParams(cl *call, params []any) error {
+	r, ok := scapiRequests[cl.op]
+	if !ok {
+		return invalid("unknown request %q", cl.op.Request())
+	}
+	if err := r.arity(len(params)); err != nil {
+		return err
+	}
 	v := &validator{lim: s.limits}
-	arity := func(min, max int) error {
-		if len(params) < min || len(params) > max {
-			if min == max {
-				return invalid("%s takes %d parameter(s), got %d", cl.op.Request(), min, len(params))
-			}
-			return invalid("%s takes %d to %d parameters, got %d", cl.op.Request(), min, max, len(params))
-		}
-		return nil
-	}
-	at := func(i int) any {
+	for i, f := range r.params {
+		var raw any
 		if i < len(params) {
-			return params[i]
+			raw = params[i]
 		}
-		return nil
-	}
-	var err error
-	switch cl.op {
-	case wwe.OpGetInteractions:
-		return arity(0, 0)
-	case wwe.OpSelectCaseByCaseID:
-		if err = arity(1, 1); err == nil {
-			cl.caseID, err = v.id("caseId", at(0))
-		}
-		return err
-	}
-	switch cl.op {
-	case wwe.OpSetUserData, wwe.OpDeleteUserData, wwe.OpBlockMarkdone:
-		err = arity(2, 2)
-	case wwe.OpConsult, wwe.OpSingleStepTransfer, wwe.OpSingleStepConference:
-		err = arity(2, 4)
-	default:
-		err = arity(1, 1)
-	}
-	if err != nil {
-		return err
-	}
-	if cl.interactionID, err = v.id("interactionId", at(0)); err != nil {
-		return err
-	}
-	switch cl.op {
-	case wwe.OpSetUserData:
-		if cl.keyValues, err = v.userData("keyValues", at(1)); err == nil && len(cl.keyValues) == 0 {
-			err = invalid("keyValues must not be empty")
-		}
-	case wwe.OpDeleteUserData:
-		cl.key, err = v.id("key", at(1))
-	case wwe.OpBlockMarkdone:
-		msg, ok := at(1).(string)
-		if !ok || msg == "" {
-			return invalid("warningMessage must be a non-empty string")
-		}
-		cl.warningMessage = &msg
-	case wwe.OpConsult, wwe.OpSingleStepTransfer, wwe.OpSingleStepConference:
-		if cl.target, err = v.target(at(1)); err != nil {
+		if err := f.bind(v, cl, raw); err != nil {
 			return err
 		}
-		if cl.keyValues, err = v.optionalUserData("userData", at(2)); err != nil {
-			return err
-		}
-		cl.extensions, err = v.optionalUserData("extensions", at(3))
 	}
-	return err
+	return nil
 }

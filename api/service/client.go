@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/wwe-guard/wwe-guard/api"
 	"github.com/wwe-guard/wwe-guard/internal/fanout"
 	"github.com/wwe-guard/wwe-guard/internal/wwe"
 )
@@ -51,7 +52,11 @@ func NewClient(baseURL string, timeout time.Duration) (*Client, error) {
 // Interactions lists every interaction.
 func (c *Client) Interactions(ctx context.Context) ([]*wwe.Interaction, error) {
 	var list []*wwe.Interaction
-	if _, err := c.call(ctx, http.MethodGet, headers{}, nil, &list, "interactions"); err != nil {
+	method, path, _, err := api.RESTRequest(wwe.Command{Op: wwe.OpGetInteractions})
+	if err != nil {
+		return nil, err
+	}
+	if _, err := c.call(ctx, method, headers{}, nil, &list, path...); err != nil {
 		return nil, err
 	}
 	for _, it := range list {
@@ -65,7 +70,11 @@ func (c *Client) Interactions(ctx context.Context) ([]*wwe.Interaction, error) {
 // Interaction returns one interaction.
 func (c *Client) Interaction(ctx context.Context, id string) (*wwe.Interaction, error) {
 	var it *wwe.Interaction
-	tag, err := c.call(ctx, http.MethodGet, headers{}, nil, &it, "interactions", id)
+	method, path, _, err := api.RESTRequest(wwe.Command{Op: wwe.OpGetByInteractionID, InteractionID: id})
+	if err != nil {
+		return nil, err
+	}
+	tag, err := c.call(ctx, method, headers{}, nil, &it, path...)
 	if err != nil {
 		c.seen.forget(id)
 		return nil, err
@@ -76,7 +85,7 @@ func (c *Client) Interaction(ctx context.Context, id string) (*wwe.Interaction, 
 // InteractionForWrite returns the interaction a write is to be decided on:
 // the last revision this client saw, without a round trip, when the service
 // reports revisions; else it reads it. The write is then forwarded with
-// IfVersion set to that revision, so the service refuses it with
+// IfMatch set to that revision, so the service refuses it with
 // INTERACTION_CHANGED if the interaction moved on in between, and the guard
 // decides again on a fresh read. A stale revision costs a retry, never a
 // decision on data the write does not apply to.
@@ -87,43 +96,16 @@ func (c *Client) InteractionForWrite(ctx context.Context, id string) (*wwe.Inter
 	return c.Interaction(ctx, id)
 }
 
-// Do forwards one write to its REST route.
+// Do forwards one write to its route of the REST contract (api.RESTRequest).
 func (c *Client) Do(ctx context.Context, cmd wwe.Command) (*wwe.Interaction, error) {
-	id := cmd.InteractionID
-	var method string
-	var body any
-	var path []string
-	switch cmd.Op {
-	case wwe.OpSetUserData:
-		method, body, path = http.MethodPatch, cmd.KeyValues, []string{"interactions", id, "user-data"}
-	case wwe.OpDeleteUserData:
-		method, path = http.MethodDelete, []string{"interactions", id, "user-data", cmd.Key}
-	case wwe.OpMarkDone:
-		method, path = http.MethodPost, []string{"interactions", id, "markdone"}
-	case wwe.OpBlockMarkdone:
-		method, body, path = http.MethodPut, map[string]string{"warningMessage": cmd.WarningMessage}, []string{"interactions", id, "markdone-block"}
-	case wwe.OpUnblockMarkdone:
-		method, path = http.MethodDelete, []string{"interactions", id, "markdone-block"}
-	case wwe.OpSelectCaseByCaseID:
-		method, path = http.MethodPost, []string{"cases", cmd.CaseID, "select"}
-	case wwe.OpAccept, wwe.OpReject, wwe.OpCompleteTransfer, wwe.OpCompleteConference:
-		method, path = http.MethodPost, []string{"interactions", id, routeName(cmd.Op)}
-	case wwe.OpConsult, wwe.OpSingleStepTransfer, wwe.OpSingleStepConference:
-		b := map[string]any{"target": cmd.Target}
-		if len(cmd.KeyValues) > 0 {
-			b["userData"] = cmd.KeyValues
-		}
-		if len(cmd.Extensions) > 0 {
-			b["extensions"] = cmd.Extensions
-		}
-		method, body, path = http.MethodPost, b, []string{"interactions", id, routeName(cmd.Op)}
-	default:
+	method, path, body, err := api.RESTRequest(cmd)
+	if err != nil || !cmd.Op.Writes() {
 		return nil, wwe.Errorf(wwe.CodeInvalidRequest, "unsupported operation %s", cmd.Op)
 	}
 	var it *wwe.Interaction
 	tag, err := c.call(ctx, method, headers{origin: cmd.Origin, ifMatch: cmd.IfMatch}, body, &it, path...)
 	if err != nil {
-		c.seen.forget(id)
+		c.seen.forget(cmd.InteractionID)
 		return nil, err
 	}
 	return c.answered(it, tag)
@@ -146,21 +128,6 @@ func (c *Client) answered(it *wwe.Interaction, etag string) (*wwe.Interaction, e
 	}
 	c.seen.remember(it)
 	return it, nil
-}
-
-// routeName is the REST path segment of op.
-func routeName(op wwe.Operation) string {
-	var b strings.Builder
-	for i, r := range string(op) {
-		if r >= 'A' && r <= 'Z' {
-			if i > 0 {
-				b.WriteByte('-')
-			}
-			r += 'a' - 'A'
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
 }
 
 // Ready asks the service's /health.
