@@ -21,7 +21,10 @@ type field struct {
 // The fields of the Interaction namespace's calls.
 var (
 	interactionIDField = field{name: "interactionId",
-		bind: func(v *validator, cl *call, raw any) (err error) { cl.interactionID, err = v.id("interactionId", raw); return err }}
+		bind: func(v *validator, cl *call, raw any) (err error) {
+			cl.interactionID, err = v.id("interactionId", raw)
+			return err
+		}}
 	caseIDField = field{name: "caseId",
 		bind: func(v *validator, cl *call, raw any) (err error) { cl.caseID, err = v.id("caseId", raw); return err }}
 	keyField = field{name: "key",
