@@ -105,21 +105,35 @@ func TestSlowSubscriberIsCut(t *testing.T) {
 }
 
 // stream reads the data lines of an event stream.
-type stream struct{ lines chan string }
+type stream struct {
+	lines  chan string // closed when the stream ends
+	err    error       // why it ended (nil: cleanly); read once lines is closed
+	cancel context.CancelFunc
+}
 
 func openStream(t *testing.T, base string) *stream {
 	t.Helper()
+	return openEvents(t, base, "subscribe=interaction", "")
+}
+
+// openEvents opens GET /v1/events?query, from origin when it is not empty,
+// and reads its data lines until it ends or cancel is called.
+func openEvents(t *testing.T, base, query, origin string) *stream {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+"/v1/events?subscribe=interaction", nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+"/v1/events?"+query, nil)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if origin != "" {
+		req.Header.Set("Origin", origin)
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil || resp.StatusCode != http.StatusOK {
 		t.Fatalf("events: %v %v", resp, err)
 	}
-	s := &stream{lines: make(chan string, 1024)}
+	s := &stream{lines: make(chan string, 1024), cancel: cancel}
 	go func() {
 		defer resp.Body.Close()
 		defer close(s.lines)
@@ -130,6 +144,7 @@ func openStream(t *testing.T, base string) *stream {
 				s.lines <- line
 			}
 		}
+		s.err = sc.Err()
 	}()
 	return s
 }
@@ -146,4 +161,20 @@ func (s *stream) next(t *testing.T) string {
 		t.Fatal("no event within 10s")
 	}
 	return ""
+}
+
+// end waits for the stream to end with no further event, and returns the
+// error it ended with (nil: the server ended it cleanly).
+func (s *stream) end(t *testing.T) error {
+	t.Helper()
+	select {
+	case line, ok := <-s.lines:
+		if ok {
+			t.Fatalf("an event where the stream should end: %s", line)
+		}
+		return s.err
+	case <-time.After(10 * time.Second):
+		t.Fatal("the event stream did not end within 10s")
+	}
+	return nil
 }

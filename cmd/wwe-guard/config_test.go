@@ -4,12 +4,16 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
+	"io/fs"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/wwe-guard/wwe-guard/policies"
 )
 
 func TestLoadConfigDefaultsAndFullFile(t *testing.T) {
@@ -204,6 +208,27 @@ func TestLoadConfigResolvesPathsAgainstItsDirectory(t *testing.T) {
 		mustWrite(t, path, "decisionLog:\n  output: "+output+"\n")
 		if cfg, err := loadConfig(path); err != nil || cfg.DecisionLog.Output != output {
 			t.Errorf("decisionLog.output %s became %q (%v)", output, cfg.DecisionLog.Output, err)
+		}
+	}
+}
+
+// TestEngineConfigTypeChecks: the config hands the guard's compile the
+// schemas whether or not it bundles the shipped policies, so `wwe-guard
+// check`, start-up and reload type-check every rule against them
+// (policy_test's TestSchemaCatchesTypos shows what that refuses).
+func TestEngineConfigTypeChecks(t *testing.T) {
+	t.Parallel()
+	for _, bundled := range []bool{true, false} {
+		cfg, err := loadConfig(writeConfig(t, "", fmt.Sprintf("policies:\n  bundled: %v\n  paths: [%s]\n", bundled, t.TempDir())))
+		if err != nil {
+			t.Fatal(err)
+		}
+		gc := cfg.engineConfig(nil, nil)
+		if gc.Schemas != policies.Schemas {
+			t.Errorf("bundled %v: the guard compiles without the schemas", bundled)
+		}
+		if want := map[bool]fs.FS{true: policies.FS, false: nil}[bundled]; gc.Bundled != want {
+			t.Errorf("bundled %v: Bundled = %v, want %v", bundled, gc.Bundled, want)
 		}
 	}
 }
