@@ -12,7 +12,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/wwe-guard/wwe-guard/guard"
+	"github.com/wwe-guard/wwe-guard/internal/policy"
 	"github.com/wwe-guard/wwe-guard/internal/wwe"
 )
 
@@ -27,18 +27,18 @@ type originDecider struct {
 
 var _ Decider = (*originDecider)(nil)
 
-func (d *originDecider) Decide(_ context.Context, in guard.Input) (guard.Decision, error) {
+func (d *originDecider) Decide(_ context.Context, in policy.Input) (policy.Decision, error) {
 	d.mu.Lock()
 	d.seen = append(d.seen, in.Caller.Origin)
 	d.mu.Unlock()
 	if in.Caller.Origin != "" && !slices.Contains(d.admitted, in.Caller.Origin) {
-		return guard.Decision{ID: "refused", Verdict: guard.Verdict{Action: guard.Refuse, Enforced: true,
+		return policy.Decision{ID: "refused", Verdict: policy.Verdict{Action: policy.Refuse, Enforced: true,
 			Err: wwe.Errorf(wwe.CodeRequestNotAllowed, "origin not admitted")}}, nil
 	}
-	return guard.Decision{ID: "allowed", Allow: true, Verdict: guard.Verdict{Action: guard.Forward, Enforced: true}}, nil
+	return policy.Decision{ID: "allowed", Allow: true, Verdict: policy.Verdict{Action: policy.Forward, Enforced: true}}, nil
 }
 
-func (d *originDecider) AdmittedOrigins() guard.Origins { return guard.Origins{List: d.admitted} }
+func (d *originDecider) AdmittedOrigins() policy.Origins { return policy.Origins{List: d.admitted} }
 
 func (d *originDecider) origins() []string {
 	d.mu.Lock()

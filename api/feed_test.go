@@ -13,7 +13,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/wwe-guard/wwe-guard/api"
-	"github.com/wwe-guard/wwe-guard/guard"
+	"github.com/wwe-guard/wwe-guard/internal/policy"
 	"github.com/wwe-guard/wwe-guard/internal/wwe"
 )
 
@@ -37,6 +37,9 @@ func newFeedService() *feedService { return &feedService{subscriptions: make(cha
 func (f *feedService) Interactions(context.Context) ([]*wwe.Interaction, error) { return nil, nil }
 func (f *feedService) Interaction(_ context.Context, id string) (*wwe.Interaction, error) {
 	return nil, wwe.Errorf(wwe.CodeInteractionNotFound, "interaction %q not found", id)
+}
+func (f *feedService) InteractionForWrite(ctx context.Context, id string) (*wwe.Interaction, error) {
+	return f.Interaction(ctx, id)
 }
 func (f *feedService) Do(context.Context, wwe.Command) (*wwe.Interaction, error) { return nil, nil }
 func (f *feedService) Ready(context.Context) error                               { return nil }
@@ -113,9 +116,9 @@ type readCounter struct {
 
 var _ api.Decider = (*readCounter)(nil)
 
-func (d *readCounter) Decide(_ context.Context, in guard.Input) (guard.Decision, error) {
+func (d *readCounter) Decide(_ context.Context, in policy.Input) (policy.Decision, error) {
 	if in.Interaction == nil { // the subscription itself
-		return guard.Decision{ID: "sub", Allow: true, Verdict: guard.Verdict{Action: guard.Forward, Enforced: true}}, nil
+		return policy.Decision{ID: "sub", Allow: true, Verdict: policy.Verdict{Action: policy.Forward, Enforced: true}}, nil
 	}
 	d.mu.Lock()
 	if d.reads == nil {
@@ -124,13 +127,13 @@ func (d *readCounter) Decide(_ context.Context, in guard.Input) (guard.Decision,
 	d.reads[in.Caller.Origin]++
 	d.mu.Unlock()
 	if id, ok := d.refused[in.Caller.Origin]; ok && id == in.Interaction.InteractionID {
-		return guard.Decision{ID: "read", Verdict: guard.Verdict{Action: guard.Refuse, Enforced: true,
+		return policy.Decision{ID: "read", Verdict: policy.Verdict{Action: policy.Refuse, Enforced: true,
 			Err: wwe.Errorf(wwe.CodeRequestNotAllowed, "not this one")}}, nil
 	}
-	return guard.Decision{ID: "read", Allow: true, Verdict: guard.Verdict{Action: guard.Forward, Enforced: true}}, nil
+	return policy.Decision{ID: "read", Allow: true, Verdict: policy.Verdict{Action: policy.Forward, Enforced: true}}, nil
 }
 
-func (d *readCounter) AdmittedOrigins() guard.Origins { return guard.Origins{Any: true} }
+func (d *readCounter) AdmittedOrigins() policy.Origins { return policy.Origins{Any: true} }
 
 func (d *readCounter) counts() map[string]int {
 	d.mu.Lock()

@@ -11,7 +11,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/wwe-guard/wwe-guard/guard"
+	"github.com/wwe-guard/wwe-guard/internal/policy"
 	"github.com/wwe-guard/wwe-guard/internal/wwe"
 )
 
@@ -251,9 +251,9 @@ func TestRateLimitedAnswer(t *testing.T) {
 	}, clock)
 	decisions := 0
 	svc := newFakeService()
-	s := New(Config{Service: svc, RateLimits: rl, Decider: deciderFunc(func(guard.Input) (guard.Decision, error) {
+	s := New(Config{Service: svc, RateLimits: rl, Decider: deciderFunc(func(policy.Input) (policy.Decision, error) {
 		decisions++
-		return guard.Decision{Allow: true, Verdict: guard.Verdict{Action: guard.Forward, Enforced: true}}, nil
+		return policy.Decision{Allow: true, Verdict: policy.Verdict{Action: policy.Forward, Enforced: true}}, nil
 	})})
 	patch := func() *httptest.ResponseRecorder {
 		req := httptest.NewRequest(http.MethodPatch, "/v1/interactions/1/user-data", strings.NewReader(`{"Notes":"x"}`))

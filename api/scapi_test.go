@@ -8,7 +8,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/wwe-guard/wwe-guard/guard"
+	"github.com/wwe-guard/wwe-guard/internal/policy"
 	"github.com/wwe-guard/wwe-guard/internal/wwe"
 )
 
@@ -204,9 +204,9 @@ func TestParseEnvelope(t *testing.T) {
 	}{
 		{"request only", `{"request":"interaction.getInteractions"}`, envelope{op: wwe.OpGetInteractions}, ""},
 		{"every field", `{"request":"interaction.markdone","parameters":["1"],"referenceId":"r1","userAgent":"WWE Client","protocolVersion":2,"frameId":"f"}`,
-			envelope{op: wwe.OpMarkDone, parameters: []any{"1"}, referenceID: "r1", frameID: guard.FrameID{Value: "f"}}, ""},
+			envelope{op: wwe.OpMarkDone, parameters: []any{"1"}, referenceID: "r1", frameID: policy.FrameID{Value: "f"}}, ""},
 		{"numbers", `{"frameId":3,"referenceId":7,"request":"interaction.getInteractions"}`,
-			envelope{op: wwe.OpGetInteractions, referenceID: json.Number("7"), frameID: guard.FrameID{Value: "3", Number: true}}, ""},
+			envelope{op: wwe.OpGetInteractions, referenceID: json.Number("7"), frameID: policy.FrameID{Value: "3", Number: true}}, ""},
 		{"no request", `{"referenceId":"r1","parameters":[]}`, envelope{parameters: []any{}, referenceID: "r1"}, "request is required"},
 		{"request not a string", `{"request":1,"referenceId":"r1"}`, envelope{referenceID: "r1"}, "request must be a string naming an Interaction method"},
 		{"request empty", `{"request":""}`, envelope{}, "request must be a string naming an Interaction method"},
