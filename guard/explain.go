@@ -40,7 +40,7 @@ func (t *contributionTracer) TraceEvent(evt topdown.Event) {
 	if evt.Op != topdown.ExitOp || !ok || rule.Head.Key == nil {
 		return
 	}
-	path := rule.Path()
+	path := rule.Ref().GroundPrefix() // up to a variable in the head, as the deprecated Path was
 	point, observed, ok := gathered(path)
 	if !ok {
 		return
