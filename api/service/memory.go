@@ -198,57 +198,6 @@ func writeUserData(it *wwe.Interaction, kv wwe.UserData) {
 	}
 }
 
-func (m *Memory) markDone(it *wwe.Interaction) error {
-	if it.IsDone || it.State == wwe.StateCompleted {
-		return wwe.Errorf(wwe.CodeInvalidState, "interaction %q is already done", it.InteractionID)
-	}
-	if len(it.MarkdoneBlocks) > 0 {
-		e := wwe.Errorf(wwe.CodeMarkdoneBlocked, "%s", it.MarkdoneBlocks[0].WarningMessage)
-		for _, b := range it.MarkdoneBlocks {
-			e.WarningMessages = append(e.WarningMessages, b.WarningMessage)
-		}
-		m.events.Publish(wwe.NewEvent(wwe.EventMarkdone, wwe.EventData{
-			EventType: wwe.EventTypeMarkdoneBlocked, InteractionID: it.InteractionID, WarningMessages: e.WarningMessages,
-		}))
-		return e
-	}
-	setState(it, wwe.StateCompleted)
-	it.IsDone = true
-	m.changed(wwe.EventTypeChanged, it)
-	return nil
-}
-
-// setBlock sets, replaces or clears the block owned by cmd.Origin.
-func (m *Memory) setBlock(it *wwe.Interaction, cmd wwe.Command) error {
-	if it.IsDone || it.State == wwe.StateCompleted {
-		return wwe.Errorf(wwe.CodeInvalidState, "interaction %q is already done", it.InteractionID)
-	}
-	kept := it.MarkdoneBlocks[:0:0]
-	removed := false
-	for _, b := range it.MarkdoneBlocks {
-		if b.Origin == cmd.Origin {
-			removed = true
-			continue
-		}
-		kept = append(kept, b)
-	}
-	eventType := wwe.EventTypeMarkdoneBlockCleared
-	if cmd.Op == wwe.OpBlockMarkdone {
-		kept = append(kept, wwe.MarkdoneBlock{WarningMessage: cmd.WarningMessage, Origin: cmd.Origin})
-		eventType = wwe.EventTypeMarkdoneBlockSet
-	} else if !removed {
-		return nil
-	}
-	it.MarkdoneBlocks = kept
-	messages := []string{}
-	for _, b := range kept {
-		messages = append(messages, b.WarningMessage)
-	}
-	m.events.Publish(wwe.NewEvent(wwe.EventMarkdone, wwe.EventData{EventType: eventType, InteractionID: it.InteractionID, WarningMessages: messages}))
-	m.changed(wwe.EventTypeChanged, it)
-	return nil
-}
-
 func (m *Memory) consult(parent *wwe.Interaction, cmd wwe.Command) (*wwe.Interaction, error) {
 	if m.activeConsultation(parent.InteractionID) != nil {
 		return nil, wwe.Errorf(wwe.CodeInvalidState, "interaction %q already has an active consultation", parent.InteractionID)
@@ -283,58 +232,6 @@ func (m *Memory) activeConsultation(parentID string) *wwe.Interaction {
 		}
 	}
 	return nil
-}
-
-// selectCase selects a case: the interactions of caseID become selected
-// and expanded, those of every other case neither (a flag that was never
-// set stays absent). An interaction whose flags change gets a new revision;
-// the case events, not CHANGED, tell subscribers what happened.
-func (m *Memory) selectCase(caseID string) error {
-	found := false
-	for _, it := range m.byID {
-		found = found || it.CaseID == caseID
-	}
-	if !found {
-		return wwe.Errorf(wwe.CodeCaseNotFound, "case %q not found", caseID)
-	}
-	for _, id := range m.order {
-		it := m.byID[id]
-		in := it.CaseID == caseID
-		a, b := setFlag(&it.IsCaseSelected, in), setFlag(&it.IsCaseExpanded, in)
-		if a || b {
-			it.Version++
-		}
-	}
-	if m.selected != "" && m.selected != caseID {
-		m.events.Publish(wwe.NewEvent(wwe.EventInteraction, wwe.EventData{EventType: wwe.EventTypeCollapsed, CaseID: m.selected}))
-	}
-	m.selected = caseID
-	m.events.Publish(wwe.NewEvent(wwe.EventInteraction, wwe.EventData{EventType: wwe.EventTypeCaseSelected, SelectedCaseID: caseID}))
-	m.events.Publish(wwe.NewEvent(wwe.EventInteraction, wwe.EventData{EventType: wwe.EventTypeExpanded, CaseID: caseID}))
-	return nil
-}
-
-// setFlag sets *flag to on, or clears it when it is set and on is false; it
-// reports whether the flag changed.
-func setFlag(flag **bool, on bool) bool {
-	switch {
-	case on && !isSet(*flag):
-		*flag = wwe.Flag(true)
-	case !on && isSet(*flag):
-		*flag = wwe.Flag(false)
-	default:
-		return false
-	}
-	return true
-}
-
-func isSet(flag *bool) bool { return flag != nil && *flag }
-
-func cloneFlag(flag *bool) *bool {
-	if flag == nil {
-		return nil
-	}
-	return wwe.Flag(*flag)
 }
 
 // changed gives it a new revision and tells subscribers.
