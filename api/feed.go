@@ -219,9 +219,9 @@ func (g *group) deliver(name string, frame []byte, pace bool) (cut int) {
 	return cut
 }
 
-// Pacing of deliver: with 1,000 subscribers it keeps the write that caused
-// an event within about 1.4× of its latency with one subscriber, instead of
-// 6.5× (BenchmarkWriteFanOut).
+// Pacing of deliver: small batches with short pauses leave the processors
+// to the requests between them. BenchmarkWriteFanOut measures the effect
+// (BENCHMARKS.md has the figures).
 const (
 	deliverBatch = 16
 	deliverPause = 20 * time.Microsecond

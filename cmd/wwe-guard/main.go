@@ -25,11 +25,11 @@ func main() {
 }
 
 // Garbage collection defaults, unless the environment sets GOGC or
-// GOMEMLIMIT. A decision leaves about 18 KiB of short-lived garbage while
-// the live heap stays near 10 MiB, so collecting at 5× the live heap rather
-// than 2× cuts the collections (and the p99 of a decision: about 0.4 ms to
-// 0.12 ms in BenchmarkDecideLatency); the soft limit keeps the heap well
-// under 100 MiB whatever the load.
+// GOMEMLIMIT. Decisions leave much short-lived garbage on a small live
+// heap, so collecting at 5× the live heap rather than 2× cuts the
+// collections and with them the tail of a decision (BenchmarkDecideLatency;
+// BENCHMARKS.md has the figures); the soft limit bounds the heap whatever
+// the load.
 const (
 	gcPercent   = 400
 	memoryLimit = 96 << 20
