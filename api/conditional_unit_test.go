@@ -65,7 +65,7 @@ func (r *recordingDecider) Decide(_ context.Context, in policy.Input) (policy.De
 	}
 	e := wwe.Errorf(wwe.CodeUserDataWriteNotAllowed, "refused")
 	return policy.Decision{ID: "d", DeniedKeys: r.strip,
-		Verdict: policy.Verdict{Action: policy.ForwardCut, Would: policy.ForwardCut, Err: e, Enforced: true, Drop: r.strip}}, nil
+		Verdict: policy.Verdict{Action: policy.Strip, Would: policy.Strip, Err: e, Enforced: true, Drop: r.strip}}, nil
 }
 
 func (r *recordingDecider) AdmittedOrigins() policy.Origins { return policy.Origins{Any: true} }

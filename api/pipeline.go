@@ -84,7 +84,7 @@ func (s *Server) attempt(c echo.Context, d Decider, cl *call, fresh bool) (any, 
 			}))
 		}
 		return nil, 0, dec.Verdict.Err
-	case policy.ForwardCut:
+	case policy.Strip:
 		kept, ok := cut(cl.keyValues, dec.Verdict.Drop)
 		if !ok {
 			// The guard cuts only what it can; a decider that asks for

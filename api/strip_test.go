@@ -32,7 +32,7 @@ func TestStripForwardsOnlyAnExactCut(t *testing.T) {
 			s := New(Config{Service: svc, Decider: deciderFunc(func(in policy.Input) (policy.Decision, error) {
 				e := &wwe.Error{Code: wwe.CodeUserDataWriteNotAllowed, Message: "refused", DeniedKeys: tt.denied}
 				return policy.Decision{ID: "d1", DeniedKeys: tt.denied,
-					Verdict: policy.Verdict{Action: policy.ForwardCut, Would: policy.ForwardCut, Err: e, Enforced: true, Drop: tt.denied}}, nil
+					Verdict: policy.Verdict{Action: policy.Strip, Would: policy.Strip, Err: e, Enforced: true, Drop: tt.denied}}, nil
 			})})
 			rec, body := serve(t, s, http.MethodPatch, "/v1/interactions/1/user-data", `{"Notes":"x","TaxId":"1"}`)
 			if rec.Code != tt.status {

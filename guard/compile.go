@@ -32,7 +32,7 @@ type Config struct {
 	Paths        []string            // extra directories or files of .rego and data files
 	Options      map[string]any      // data.wwe.options; checked and converted against the options schema when Schemas has one (CheckOptions)
 	Enforcement  policy.Enforcement  // "" means Enforce
-	UserDataMode policy.UserDataMode // "" means Reject
+	UserDataMode policy.UserDataMode // "" means RejectMode
 	Timeout      time.Duration       // per evaluation; 0 means 200ms
 	DecisionLog  io.Writer           // JSON lines; nil disables the decision log
 	LogValues    bool                // keep user-data values in the decision log (replayable) instead of masking them

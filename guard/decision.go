@@ -18,7 +18,7 @@ func verdict(d *policy.Decision, in *policy.Input, enforcement policy.Enforcemen
 		return policy.Verdict{Action: policy.Forward, Err: err, Would: would}
 	}
 	v := policy.Verdict{Action: would, Err: err, Would: would, Enforced: true, Hide: d.ReadDeny}
-	if would == policy.ForwardCut {
+	if would == policy.Strip {
 		v.Drop = d.DeniedKeys
 	}
 	return v
@@ -35,8 +35,8 @@ func enforced(d *policy.Decision, in *policy.Input, mode policy.UserDataMode) (p
 		e.Code = wwe.CodeUserDataWriteNotAllowed
 		e.DeniedKeys = d.DeniedKeys
 		e.Message = "user data key(s) not allowed: " + strings.Join(d.DeniedKeys, ", ")
-		if mode == policy.Strip && op.Semantics().UserData == wwe.SetsKeyValues && cuttable(d, in.Writes) {
-			return policy.ForwardCut, e
+		if mode == policy.StripMode && op.Semantics().UserData == wwe.SetsKeyValues && cuttable(d, in.Writes) {
+			return policy.Strip, e
 		}
 	case len(d.WarningMessages) > 0:
 		e.Code = wwe.CodeMarkdoneBlocked

@@ -70,7 +70,7 @@ func New(ctx context.Context, cfg Config) (*Engine, error) {
 		cfg.Enforcement = policy.Enforce
 	}
 	if cfg.UserDataMode == "" {
-		cfg.UserDataMode = policy.Reject
+		cfg.UserDataMode = policy.RejectMode
 	}
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = defaultTimeout

@@ -30,8 +30,8 @@ type UserDataMode string
 
 // User-data modes.
 const (
-	Reject UserDataMode = "reject"
-	Strip  UserDataMode = "strip"
+	RejectMode UserDataMode = "reject"
+	StripMode  UserDataMode = "strip"
 )
 
 // Action is what the guard does with a request after deciding.
@@ -39,9 +39,9 @@ type Action string
 
 // Actions.
 const (
-	Forward    Action = "forward" // allowed: forward the request as it is
-	ForwardCut Action = "strip"   // forward without the denied keys (strip mode)
-	Refuse     Action = "refuse"  // refuse with Verdict.Err
+	Forward Action = "forward" // allowed: forward the request as it is
+	Strip   Action = "strip"   // forward without the denied keys (strip mode)
+	Refuse  Action = "refuse"  // refuse with Verdict.Err
 )
 
 // Verdict is what enforcement does with a decision. In dry-run, Action is
@@ -52,5 +52,5 @@ type Verdict struct {
 	Would    Action     // what enforce mode does; equals Action when enforcing
 	Enforced bool
 	Hide     []string // user-data keys the caller may not read (the decision's readDeny; none in dry-run)
-	Drop     []string // user-data keys to drop before forwarding (the denied keys when Action is ForwardCut; else none)
+	Drop     []string // user-data keys to drop before forwarding (the denied keys when Action is Strip; else none)
 }
