@@ -37,18 +37,21 @@ func plainASCII(s []byte) bool {
 	return true
 }
 
+// decodeFlag decodes an optional flag: null leaves it absent.
 func decodeFlag(b []byte, dst **bool) error {
-	switch string(b) {
-	case "true":
-		*dst = Flag(true)
-	case "false":
-		*dst = Flag(false)
-	default:
-		return json.Unmarshal(b, dst)
+	if isNull(b) {
+		*dst = nil
+		return nil
 	}
+	var v bool
+	if err := decodeBool(b, &v); err != nil {
+		return err
+	}
+	*dst = Flag(v)
 	return nil
 }
 
+// decodeBool decodes a boolean.
 func decodeBool(b []byte, dst *bool) error {
 	switch string(b) {
 	case "true":
