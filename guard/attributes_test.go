@@ -86,15 +86,15 @@ func TestLogMasksInteractionAttributes(t *testing.T) {
 	if diff := cmp.Diff(wantMasked, interaction(masked)); diff != "" {
 		t.Errorf("masked interaction (-want +got):\n%s", diff)
 	}
-	wantPaths := []any{
-		"/input/interaction/userData/Notes",
+	wantPaths := []any{ // sorted
 		"/input/interaction/ani", "/input/interaction/a~1b~0c", "/input/interaction/dnis", "/input/interaction/mediaInfo",
-		"/input/interaction/parties", "/input/interaction/state-comment", "/input/interaction/x-vendor",
+		"/input/interaction/parties", "/input/interaction/state-comment", "/input/interaction/userData/Notes",
+		"/input/interaction/x-vendor",
 	}
 	if diff := cmp.Diff(wantPaths, masked.(map[string]any)["masked"]); diff != "" {
 		t.Errorf("masked paths (-want +got):\n%s", diff)
 	}
-	line := string(testLog(nil, policy.Enforce, true).encodeEntry(nil, "id", time.Now(), in, decision, nil, 1))
+	line := string(testLog(nil, policy.Enforce, true).encodeEntry(nil, "id", time.Now(), mustInputValue(t, in), decision, nil, 1))
 	if strings.Count(line, "\n") != 1 {
 		t.Errorf("a multi-line attribute breaks the line: %q", line)
 	}

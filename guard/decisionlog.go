@@ -11,6 +11,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/open-policy-agent/opa/v1/ast"
+
 	"github.com/wwe-guard/wwe-guard/internal/policy"
 )
 
@@ -81,12 +83,13 @@ func newDecisionLog(w io.Writer, capacity int, labels map[string]string, enforce
 	return l
 }
 
-// record encodes the entry of one decision and queues it; it blocks only
-// while the buffer is full. After close the entry is written before record
-// returns.
-func (l *decisionLog) record(id string, start time.Time, in *policy.Input, d policy.Decision, err error, evalNS int64) {
+// record encodes the entry of one decision, whose input is the value it
+// evaluated (nil when the input could not be built), and queues it; it
+// blocks only while the buffer is full. After close the entry is written
+// before record returns.
+func (l *decisionLog) record(id string, start time.Time, input ast.Value, d policy.Decision, err error, evalNS int64) {
 	line := linePool.Get().(*[]byte)
-	*line = l.encodeEntry((*line)[:0], id, start, in, d, err, evalNS)
+	*line = l.encodeEntry((*line)[:0], id, start, input, d, err, evalNS)
 	defer linePool.Put(line)
 	l.mu.Lock()
 	if l.queued >= l.capacity && !l.closed {

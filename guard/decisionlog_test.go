@@ -29,8 +29,12 @@ func (g *gate) Write(p []byte) (int, error) {
 func quietLog() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
 
 func recordN(l *decisionLog, n int) {
+	input, err := inputValue(&policy.Input{Operation: wwe.OpGetInteractions})
+	if err != nil {
+		panic(err)
+	}
 	for range n {
-		l.record(newID(), time.Now(), &policy.Input{Operation: wwe.OpGetInteractions}, policy.Decision{Allow: true}, nil, 1)
+		l.record(newID(), time.Now(), input, policy.Decision{Allow: true}, nil, 1)
 	}
 }
 

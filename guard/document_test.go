@@ -3,6 +3,9 @@ package guard
 import (
 	"bytes"
 	"encoding/json"
+	"slices"
+	"strconv"
+	"strings"
 
 	"github.com/wwe-guard/wwe-guard/internal/policy"
 	"github.com/wwe-guard/wwe-guard/internal/wwe"
@@ -10,8 +13,8 @@ import (
 
 // document renders in as the policy input document (DESIGN.md §3.1) the
 // plain way, through Go maps: the reference that the guard's two fast
-// renderings — inputValue for evaluation and appendInput for the decision
-// log — are tested against. With
+// renderings — inputValue for evaluation and the termWriter of the decision
+// log, which writes the value inputValue built — are tested against. With
 // mask, every user-data value is replaced by "***" leaf by leaf, so keys,
 // nested ones included, stay visible.
 func document(in *policy.Input, mask bool) map[string]any {
@@ -179,11 +182,57 @@ func value(v any, mask bool) any {
 		return userData(x, mask)
 	case map[string]any:
 		return userData(wwe.UserData(x), mask)
+	case []any:
+		return maskJSON(x, mask)
 	}
 	if mask {
 		return masked
 	}
 	return v
+}
+
+// maskedPointers lists, field by field, the JSON pointers of the values a
+// masked entry replaces, sorted: the reference for the `masked` field. Every
+// set write's value, every member of keyValues, extensions and the
+// interaction's userData, a target that is not null, and the interaction's
+// ani, dnis, parties (when there are any) and unmodelled attributes.
+func maskedPointers(in *policy.Input) []string {
+	escape := strings.NewReplacer("~", "~0", "/", "~1").Replace
+	var paths []string
+	for i, w := range in.Writes {
+		if w.Op == policy.WriteSet {
+			paths = append(paths, "/input/writes/"+strconv.Itoa(i)+"/value")
+		}
+	}
+	for prefix, u := range map[string]wwe.UserData{"/input/keyValues/": in.KeyValues, "/input/extensions/": in.Extensions} {
+		for k := range u {
+			paths = append(paths, prefix+escape(k))
+		}
+	}
+	if in.Target != nil {
+		paths = append(paths, "/input/target")
+	}
+	if it := in.Interaction; it != nil {
+		for k := range it.UserData {
+			paths = append(paths, "/input/interaction/userData/"+escape(k))
+		}
+		if it.ANI != "" {
+			paths = append(paths, "/input/interaction/ani")
+		}
+		if it.DNIS != "" {
+			paths = append(paths, "/input/interaction/dnis")
+		}
+		if len(it.Parties) > 0 {
+			paths = append(paths, "/input/interaction/parties")
+		}
+		for k := range it.Extra {
+			if !wwe.Modelled(k) {
+				paths = append(paths, "/input/interaction/"+escape(k))
+			}
+		}
+	}
+	slices.Sort(paths)
+	return paths
 }
 
 func orEmpty(v any) any {

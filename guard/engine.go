@@ -130,15 +130,16 @@ func (e *Engine) Decide(ctx context.Context, in policy.Input) (d policy.Decision
 	id := newID()
 	start := time.Now()
 	var evalNS int64
+	var val ast.Value // the input evaluated, which the log entry shows
 	defer func() {
 		if r := recover(); r != nil {
 			err = &DecisionError{ID: id, Err: fmt.Errorf("evaluation panicked: %v", r)}
 		}
 		if e.dlog != nil {
-			e.dlog.record(id, start, &in, d, err, evalNS)
+			e.dlog.record(id, start, val, d, err, evalNS)
 		}
 	}()
-	val, err := inputValue(&in)
+	val, err = inputValue(&in)
 	if err != nil {
 		return policy.Decision{}, &DecisionError{ID: id, Err: fmt.Errorf("build input: %w", err)}
 	}

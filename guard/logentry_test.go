@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/open-policy-agent/opa/v1/ast"
 
 	"github.com/wwe-guard/wwe-guard/internal/policy"
 	"github.com/wwe-guard/wwe-guard/internal/wwe"
@@ -48,7 +49,7 @@ func newLogEntry(l *decisionLog, id string, start time.Time, in *policy.Input, d
 		Enforcement: l.enforcement,
 	}
 	if l.mask {
-		entry.Masked = maskedPaths(in)
+		entry.Masked = maskedPointers(in)
 	}
 	if err != nil {
 		entry.Error = err.Error()
@@ -83,12 +84,22 @@ func labelsOf(l *decisionLog) map[string]string {
 	return labels
 }
 
+// mustInputValue is the input value a decision on in evaluates.
+func mustInputValue(t testing.TB, in *policy.Input) ast.Value {
+	t.Helper()
+	v, err := inputValue(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
 // encodedEntry encodes one entry with encodeEntry and, as the reference,
 // with encoding/json from newLogEntry; both decoded for comparison.
 func encodedEntry(t testing.TB, l *decisionLog, in *policy.Input, d policy.Decision, err error) (got, want any) {
 	t.Helper()
 	start := time.Date(2026, 11, 25, 1, 2, 3, 456, time.UTC)
-	line := l.encodeEntry(nil, "id-1", start, in, d, err, 1234)
+	line := l.encodeEntry(nil, "id-1", start, mustInputValue(t, in), d, err, 1234)
 	if len(line) == 0 || line[len(line)-1] != '\n' {
 		t.Fatalf("line does not end in a newline: %q", line)
 	}

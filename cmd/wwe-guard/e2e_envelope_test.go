@@ -70,7 +70,7 @@ func TestE2ESCAPIFrameIDReachesPolicyAsSent(t *testing.T) {
 	for _, tt := range tests {
 		send(t, http.MethodPost, base+"/v1/scapi", envelope(`"frameId":`+tt.frameID)).expect(t, tt.status, tt.code)
 	}
-	wants := []string{`"frameId":3}`, `"frameId":"f1"}`, `"frameId":13}`, `"frameId":"14"}`}
+	wants := []string{`"frameId":3,`, `"frameId":"f1",`, `"frameId":13,`, `"frameId":"14",`} // the caller's keys are sorted: origin follows
 	log := readLogUntil(t, filepath.Join(filepath.Dir(cfg), "decisions.jsonl"), wants...)
 	for _, want := range wants {
 		if !strings.Contains(log, want) {
