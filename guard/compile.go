@@ -35,10 +35,20 @@ type Config struct {
 	UserDataMode policy.UserDataMode // "" means RejectMode
 	Timeout      time.Duration       // per evaluation; 0 means 200ms
 	DecisionLog  io.Writer           // JSON lines; nil disables the decision log
-	LogValues    bool                // keep user-data values in the decision log (replayable) instead of masking them
+	LogValues    LogValues           // user-data values in the decision log: MaskValues ("" too) or KeepValues
 	Labels       map[string]string   // extra decision log labels
 	Logger       *slog.Logger
 }
+
+// LogValues says what the decision log writes of user-data values
+// (decisionLog.values).
+type LogValues string
+
+// What the decision log writes of user-data values.
+const (
+	MaskValues LogValues = "mask" // "***", leaf by leaf, keys kept
+	KeepValues LogValues = "keep" // the values: replayable, holds customer data
+)
 
 // CompileError lists every problem found loading or compiling policies.
 type CompileError struct {

@@ -80,7 +80,7 @@ func New(ctx context.Context, cfg Config) (*Engine, error) {
 		e.log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
 	if cfg.DecisionLog != nil {
-		e.dlog = newDecisionLog(cfg.DecisionLog, logBuffer, cfg.Labels, cfg.Enforcement, !cfg.LogValues, e.log)
+		e.dlog = newDecisionLog(cfg.DecisionLog, logBuffer, cfg.Labels, cfg.Enforcement, cfg.LogValues != KeepValues, e.log)
 	}
 	if err := e.Reload(ctx); err != nil {
 		return nil, err

@@ -214,7 +214,7 @@ func (c *config) engineConfig(decisionLog io.Writer, log *slog.Logger) guard.Con
 		Enforcement:  policy.Enforcement(c.Enforcement),
 		UserDataMode: policy.UserDataMode(c.UserDataMode),
 		DecisionLog:  decisionLog,
-		LogValues:    c.DecisionLog.Values == "keep",
+		LogValues:    guard.LogValues(c.DecisionLog.Values),
 		Labels:       map[string]string{"version": version},
 		Logger:       log,
 	}
