@@ -100,7 +100,7 @@ func (s *Server) bindREST(c echo.Context, r restRoute) (*call, error) {
 			return nil, err
 		}
 	}
-	for _, seg := range strings.Split(r.path, "/") {
+	for _, seg := range r.pathSegments() {
 		p, ok := pathParams[seg]
 		if !ok {
 			continue

@@ -96,6 +96,19 @@ type restRoute struct {
 	body         restBody
 }
 
+// routeSegments holds the segments of every REST route's path, by path,
+// split once rather than on every request.
+var routeSegments = func() map[string][]string {
+	out := make(map[string][]string, len(restRoutes))
+	for _, r := range restRoutes {
+		out[r.path] = strings.Split(strings.TrimPrefix(r.path, "/"), "/")
+	}
+	return out
+}()
+
+// pathSegments returns the segments of r's path, split once.
+func (r restRoute) pathSegments() []string { return routeSegments[r.path] }
+
 // scapiRequest is the positional parameters of one SCAPI request.
 type scapiRequest struct {
 	op     wwe.Operation
@@ -128,7 +141,7 @@ func RESTRequest(cmd wwe.Command) (method string, segments []string, body any, e
 		if r.op != cmd.Op {
 			continue
 		}
-		for _, seg := range strings.Split(strings.TrimPrefix(r.path, "/"), "/") {
+		for _, seg := range r.pathSegments() {
 			if p, ok := pathParams[seg]; ok {
 				seg = p.render(cmd)
 			}

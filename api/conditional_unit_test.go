@@ -8,6 +8,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -170,6 +171,7 @@ func TestConditionalWritesOneAtATime(t *testing.T) {
 				n := inFlight.Add(1)
 				for m := most.Load(); n > m && !most.CompareAndSwap(m, n); m = most.Load() {
 				}
+				time.Sleep(time.Millisecond) // held open: a second write, if let in, overlaps it
 				inFlight.Add(-1)
 				return nil, http.StatusOK, nil
 			})

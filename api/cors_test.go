@@ -84,23 +84,9 @@ func TestCORS(t *testing.T) {
 		decisionsBy []string          // the origins of the decisions made
 	}{
 		{"preflight of an admitted origin", false, http.MethodOptions, "/v1/interactions/1/user-data", "", with(preflight, "Origin", crm),
-			http.StatusNoContent, "", "", map[string]string{
-				"Access-Control-Allow-Origin":   crm,
-				"Access-Control-Allow-Methods":  "GET, POST, PUT, PATCH, DELETE",
-				"Access-Control-Allow-Headers":  "Content-Type, Authorization",
-				"Access-Control-Max-Age":        "600",
-				"Access-Control-Expose-Headers": "X-Decision-Id, X-Denied-Keys, Retry-After",
-				"Vary":                          "Origin",
-			}, nil},
+			http.StatusNoContent, "", "", preflightAnswer(crm), nil},
 		{"preflight of the other admitted origin", false, http.MethodOptions, "/v1/scapi", "", with(preflight, "Origin", other),
-			http.StatusNoContent, "", "", map[string]string{
-				"Access-Control-Allow-Origin":   other,
-				"Access-Control-Allow-Methods":  "GET, POST, PUT, PATCH, DELETE",
-				"Access-Control-Allow-Headers":  "Content-Type, Authorization",
-				"Access-Control-Max-Age":        "600",
-				"Access-Control-Expose-Headers": "X-Decision-Id, X-Denied-Keys, Retry-After",
-				"Vary":                          "Origin",
-			}, nil},
+			http.StatusNoContent, "", "", preflightAnswer(other), nil},
 		{"preflight of an origin the policies do not admit", false, http.MethodOptions, "/v1/interactions/1/user-data", "", with(preflight, "Origin", evil),
 			http.StatusForbidden, wwe.CodeRequestNotAllowed, `origin "https://evil.example" is not accepted`,
 			map[string]string{"Vary": "Origin"}, nil},
@@ -164,5 +150,17 @@ func TestCORS(t *testing.T) {
 				t.Errorf("decisions by origin (-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+// preflightAnswer is the CORS headers of an answered preflight of origin.
+func preflightAnswer(origin string) map[string]string {
+	return map[string]string{
+		"Access-Control-Allow-Origin":   origin,
+		"Access-Control-Allow-Methods":  "GET, POST, PUT, PATCH, DELETE",
+		"Access-Control-Allow-Headers":  "Content-Type, Authorization",
+		"Access-Control-Max-Age":        "600",
+		"Access-Control-Expose-Headers": "X-Decision-Id, X-Denied-Keys, Retry-After",
+		"Vary":                          "Origin",
 	}
 }
