@@ -92,7 +92,7 @@ func caller(r *http.Request) policy.Caller {
 
 // bindREST builds the call of the REST route r from the path and body.
 func (s *Server) bindREST(c echo.Context, r restRoute) (*call, error) {
-	cl := &call{op: r.op, caller: caller(c.Request())}
+	cl := &call{op: r.op, door: policy.DoorV1, caller: caller(c.Request())}
 	v := &validator{lim: s.limits}
 	var err error
 	if r.op.Writes() {

@@ -17,7 +17,7 @@ import (
 func TestTablesCoverEveryOperation(t *testing.T) {
 	t.Parallel()
 	for _, op := range wwe.Operations {
-		if op == wwe.OpSubscribe {
+		if op == wwe.OpSubscribe || !op.InNamespace() {
 			continue
 		}
 		routes := slices.DeleteFunc(slices.Clone(restRoutes), func(r restRoute) bool { return r.op != op })

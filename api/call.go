@@ -10,6 +10,7 @@ import (
 // forwards.
 type call struct {
 	op             wwe.Operation
+	door           string // policy.DoorV1 or policy.DoorSCAPI
 	interactionID  string
 	caseID         string
 	key            string
@@ -26,6 +27,7 @@ type call struct {
 func (c *call) input(it *wwe.Interaction) policy.Input {
 	in := policy.Input{
 		Operation:      c.op,
+		Door:           c.door,
 		InteractionID:  c.interactionID,
 		KeyValues:      c.keyValues,
 		Key:            c.key,

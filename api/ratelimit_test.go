@@ -398,6 +398,8 @@ func TestParseRateLimits(t *testing.T) {
 		}, limits{}, "options.service-client-api.rate-limit: must not be negative\n" +
 			"options.service-client-api.rate-limit.interaction.markdone: must be a whole number of requests per minute\n" +
 			"options.service-client-api.rate-limit.interaction.nope: unknown request name"},
+		{"a Workspace API v3 operation is not a SCAPI request", map[string]any{"service-client-api.rate-limit.interaction.manageUserData": 5}, limits{},
+			"options.service-client-api.rate-limit.interaction.manageUserData: unknown request name"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -5,6 +5,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/wwe-guard/wwe-guard/internal/policy"
 	"github.com/wwe-guard/wwe-guard/internal/wwe"
 )
 
@@ -64,7 +65,7 @@ func (s *Server) bindSCAPI(c echo.Context) (*call, *scapiReply, error) {
 	if err != nil {
 		return nil, reply, err
 	}
-	cl := &call{op: env.op, caller: caller(c.Request())}
+	cl := &call{op: env.op, door: policy.DoorSCAPI, caller: caller(c.Request())}
 	cl.caller.FrameID = env.frameID
 	if err := s.bindParams(cl, env.parameters); err != nil {
 		return nil, reply, err

@@ -28,7 +28,9 @@ func document(in *policy.Input, mask bool) map[string]any {
 	}
 	doc := map[string]any{
 		"operation":      string(in.Operation),
-		"request":        in.Operation.Request(),
+		"request":        in.RequestName(),
+		"door":           str(in.Door),
+		"mediaType":      str(in.MediaType),
 		"interactionId":  str(in.InteractionID),
 		"writes":         writes,
 		"keyValues":      userData(in.KeyValues, mask),

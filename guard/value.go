@@ -15,6 +15,7 @@ import (
 var (
 	keyOperation      = ast.StringTerm("operation")
 	keyRequest        = ast.StringTerm("request")
+	keyDoor           = ast.StringTerm("door")
 	keyInteractionID  = ast.StringTerm("interactionId")
 	keyWrites         = ast.StringTerm("writes")
 	keyKeyValues      = ast.StringTerm("keyValues")
@@ -92,7 +93,9 @@ func inputValue(in *policy.Input) (ast.Value, error) {
 	}
 	return ast.NewObject(
 		ast.Item(keyOperation, strTerm(string(in.Operation))),
-		ast.Item(keyRequest, strTerm(in.Operation.Request())),
+		ast.Item(keyRequest, strTerm(in.RequestName())),
+		ast.Item(keyDoor, nullableTerm(in.Door)),
+		ast.Item(keyMediaType, nullableTerm(in.MediaType)),
 		ast.Item(keyInteractionID, nullableTerm(in.InteractionID)),
 		ast.Item(keyWrites, ast.ArrayTerm(writes...)),
 		ast.Item(keyKeyValues, keyValues),

@@ -30,7 +30,9 @@ func (in *Input) document() (map[string]any, error) {
 	}
 	doc := map[string]any{
 		"operation":      string(in.Operation),
-		"request":        in.Operation.Request(),
+		"request":        in.RequestName(),
+		"door":           nullable(in.Door),
+		"mediaType":      nullable(in.MediaType),
 		"interactionId":  nullable(in.InteractionID),
 		"writes":         writes,
 		"keyValues":      userData(in.KeyValues),

@@ -63,6 +63,9 @@ func TestFingerprintTellsDocumentsApart(t *testing.T) {
 		change func(*Input)
 	}{
 		{"Input.Operation", "operation", func(in *Input) { in.Operation = wwe.OpDeleteUserData }},
+		{"Input.Request", "request named by the door", func(in *Input) { in.Request = "workspace.voice.update-user-data" }},
+		{"Input.Door", "door", func(in *Input) { in.Door = DoorWorkspace }},
+		{"Input.MediaType", "media type", func(in *Input) { in.MediaType = "voice" }},
 		{"Input.InteractionID", "interaction id", func(in *Input) { in.InteractionID = "2" }},
 		{"Input.InteractionID", "interaction id absent", func(in *Input) { in.InteractionID = "" }},
 		{"Input.Writes", "no writes", func(in *Input) { in.Writes = nil }},

@@ -39,10 +39,25 @@ type FrameID struct {
 	Number bool
 }
 
+// Doors: the way a call came in (the input's door).
+const (
+	DoorV1        = "v1"        // the /v1 REST routes
+	DoorSCAPI     = "scapi"     // the SCAPI envelope
+	DoorWorkspace = "workspace" // the Workspace API v3 door (DESIGN.md §8)
+)
+
 // Input is the policy input document (DESIGN.md §3.1). Empty strings and nil
 // values reach the policy as null.
 type Input struct {
-	Operation      wwe.Operation
+	Operation wwe.Operation
+	// Request names the request as its door knows it; empty: the SCAPI
+	// request name of Operation (interaction.<operation>).
+	Request string
+	// Door is DoorV1, DoorSCAPI or DoorWorkspace.
+	Door string
+	// MediaType is the media of the call's route (the Workspace API v3
+	// door); empty elsewhere.
+	MediaType      string
 	InteractionID  string
 	Writes         []Write
 	KeyValues      wwe.UserData
@@ -54,6 +69,15 @@ type Input struct {
 	Interaction    *wwe.Interaction
 	MarkdoneBlocks []wwe.MarkdoneBlock
 	Caller         Caller
+}
+
+// RequestName is the input's request: Request, or the operation's SCAPI
+// request name when the door names none.
+func (in *Input) RequestName() string {
+	if in.Request != "" {
+		return in.Request
+	}
+	return in.Operation.Request()
 }
 
 // WritesFor returns the normalized writes of an operation, as its

@@ -25,6 +25,11 @@ const (
 	OpCompleteConference   Operation = "completeConference"
 	// OpSubscribe is the event subscription (GET /v1/events).
 	OpSubscribe Operation = "subscribe"
+
+	// Operations only the Workspace API v3 door has (DESIGN.md §8.1).
+	OpMakeCall          Operation = "makeCall"
+	OpCreateInteraction Operation = "createInteraction"
+	OpManageUserData    Operation = "manageUserData"
 )
 
 // Namespace is the Service Client API namespace every operation belongs to.
@@ -46,9 +51,10 @@ type UserDataWrites int
 
 // How writes derive.
 const (
-	NoUserData    UserDataWrites = iota // it writes no user data
-	SetsKeyValues                       // every key of the call's key/values is set
-	DeletesKey                          // the call's key is deleted
+	NoUserData     UserDataWrites = iota // it writes no user data
+	SetsKeyValues                        // every key of the call's key/values is set
+	DeletesKey                           // the call's key is deleted
+	SetsAndDeletes                       // the door lists the sets and deletes itself (Workspace API v3 KV lists)
 )
 
 // Semantics is what an operation means, whichever door it comes through.
@@ -57,6 +63,9 @@ type Semantics struct {
 	Changes  bool           // it changes the service: a write, decided on a revision and run one at a time per interaction
 	UserData UserDataWrites // the user data it writes
 	Markdone bool           // it marks the interaction done
+	// WorkspaceOnly: not a method of the Interaction namespace; only the
+	// Workspace API v3 door has it (the /v1 and SCAPI doors do not).
+	WorkspaceOnly bool
 }
 
 // operations is the one table of operations, in a stable order.
@@ -80,6 +89,9 @@ var operations = []struct {
 	{OpCompleteTransfer, Semantics{Target: TargetInteraction, Changes: true}},
 	{OpCompleteConference, Semantics{Target: TargetInteraction, Changes: true}},
 	{OpSubscribe, Semantics{Target: NoTarget}},
+	{OpMakeCall, Semantics{Target: NoTarget, Changes: true, UserData: SetsKeyValues, WorkspaceOnly: true}},
+	{OpCreateInteraction, Semantics{Target: NoTarget, Changes: true, UserData: SetsKeyValues, WorkspaceOnly: true}},
+	{OpManageUserData, Semantics{Target: TargetInteraction, Changes: true, UserData: SetsAndDeletes, WorkspaceOnly: true}},
 }
 
 // Operations lists every operation in a stable order.
@@ -113,6 +125,13 @@ func (op Operation) Writes() bool { return op.Semantics().Changes }
 // has writes for the policies to decide).
 func (op Operation) WritesUserData() bool { return op.Semantics().UserData != NoUserData }
 
+// InNamespace reports whether op is a method of the Interaction namespace,
+// which the /v1 and SCAPI doors serve.
+func (op Operation) InNamespace() bool {
+	s, known := semantics[op]
+	return known && !s.WorkspaceOnly
+}
+
 // ParseRequest maps a request name such as "interaction.markdone" to its
 // operation. It reports false for a name outside the namespace or unknown.
 func ParseRequest(name string) (Operation, bool) {
@@ -121,6 +140,5 @@ func ParseRequest(name string) (Operation, bool) {
 		return "", false
 	}
 	op := Operation(method)
-	_, known := semantics[op]
-	return op, known
+	return op, op.InNamespace()
 }
