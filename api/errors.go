@@ -31,6 +31,7 @@ var statuses = map[wwe.Code]int{
 	wwe.CodePolicyError:             http.StatusInternalServerError,
 	wwe.CodeServiceUnavailable:      http.StatusBadGateway,
 	wwe.CodeNotReady:                http.StatusServiceUnavailable,
+	wwe.CodeNotImplemented:          http.StatusNotImplemented,
 }
 
 // statusOf maps a code to its status; a code the guard does not know (from

@@ -61,12 +61,33 @@ func (s *Server) routes() *echo.Echo {
 	e.GET("/ready", s.ready)
 
 	v1 := e.Group("/v1")
+	if s.v3 != nil {
+		// The /v1 and SCAPI doors do not translate into Workspace API v3
+		// calls yet (DESIGN.md §8).
+		for _, r := range restRoutes {
+			v1.Add(r.method, r.path, s.notImplemented)
+		}
+		v1.GET("/events", s.notImplemented)
+		v1.POST("/scapi", s.notImplemented)
+		return e
+	}
 	for _, r := range restRoutes {
 		v1.Add(r.method, r.path, s.rest(r))
 	}
 	v1.GET("/events", s.events)
 	v1.POST("/scapi", s.scapi)
 	return e
+}
+
+// notImplemented answers a /v1 or SCAPI call in front of a Workspace API v3
+// upstream; a SCAPI envelope gets its referenceId back when it has one.
+func (s *Server) notImplemented(c echo.Context) error {
+	e := ErrNotTranslated()
+	if c.Path() == "/v1/scapi" {
+		_, reply, _ := s.bindSCAPI(c)
+		return s.fail(c, reply, e)
+	}
+	return s.fail(c, restReply{}, e)
 }
 
 // rest is the handler of the REST route r.

@@ -65,6 +65,9 @@ type Config struct {
 	// StreamWriteTimeout bounds the write of one event to a stream; a
 	// subscriber that takes longer is cut off. Zero means 10s.
 	StreamWriteTimeout time.Duration
+	// Workspace, when set, serves the Workspace API v3 door in front of
+	// GWS, and the /v1 and SCAPI doors answer 501.
+	Workspace *WorkspaceConfig
 }
 
 // Server serves the guarded Interaction API.
@@ -78,6 +81,7 @@ type Server struct {
 	hub     *fanout.Broadcaster // every event: the service's and the guard's own
 	feed    feed                // the event streams, sharing the service's stream and read decisions
 	writes  conditionalWrites   // writes land only on the revision they were decided on
+	v3      *WorkspaceConfig    // the Workspace API v3 door, when served
 
 	streamWriteTimeout time.Duration
 	stopping           chan struct{} // closed by EndStreams
@@ -90,7 +94,7 @@ type deciderBox struct{ Decider }
 func New(cfg Config) *Server {
 	s := &Server{
 		svc: cfg.Service, limits: withDefaults(cfg.Limits), rate: cfg.RateLimits, log: cfg.Logger, hub: fanout.New(),
-		streamWriteTimeout: cfg.StreamWriteTimeout, stopping: make(chan struct{}),
+		streamWriteTimeout: cfg.StreamWriteTimeout, stopping: make(chan struct{}), v3: cfg.Workspace,
 	}
 	if s.streamWriteTimeout <= 0 {
 		s.streamWriteTimeout = defaultStreamWriteTimeout

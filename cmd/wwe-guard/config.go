@@ -26,12 +26,14 @@ import (
 type config struct {
 	Listen   string `yaml:"listen" validate:"required,hostname_port"`
 	Upstream struct {
-		Kind    string        `yaml:"kind" validate:"oneof=embedded http"`
+		Kind    string        `yaml:"kind" validate:"oneof=embedded http workspace"`
 		URL     string        `yaml:"url" validate:"omitempty,url"`
 		Seed    string        `yaml:"seed"`
 		Timeout time.Duration `yaml:"timeout" validate:"gt=0"`
+		TLS     upstreamTLS   `yaml:"tls"`
 	} `yaml:"upstream"`
-	Policies struct {
+	Workspace workspaceConfig `yaml:"workspace"`
+	Policies  struct {
 		Bundled bool     `yaml:"bundled"`
 		Paths   []string `yaml:"paths"`
 	} `yaml:"policies"`
@@ -69,6 +71,7 @@ func defaultConfig() config {
 	c.RateLimits.MaxCallers = api.DefaultMaxCallers
 	c.DecisionLog.Output = "stdout"
 	c.DecisionLog.Values = "mask"
+	c.Workspace = defaultWorkspaceConfig()
 	return c
 }
 
@@ -102,6 +105,9 @@ func (c *config) resolvePaths(dir string) {
 		return filepath.Join(dir, p)
 	}
 	c.Upstream.Seed = resolve(c.Upstream.Seed)
+	c.Upstream.TLS.CAFile = resolve(c.Upstream.TLS.CAFile)
+	c.Upstream.TLS.CertFile = resolve(c.Upstream.TLS.CertFile)
+	c.Upstream.TLS.KeyFile = resolve(c.Upstream.TLS.KeyFile)
 	for i, p := range c.Policies.Paths {
 		c.Policies.Paths[i] = resolve(p)
 	}
@@ -132,16 +138,16 @@ func (c *config) validate() []string {
 		}
 	}
 	switch c.Upstream.Kind {
-	case "http":
+	case "http", "workspace":
 		if c.Upstream.URL == "" {
-			problems = append(problems, "upstream.url: required when kind is http")
+			problems = append(problems, "upstream.url: required when kind is "+c.Upstream.Kind)
 		}
 		if c.Upstream.Seed != "" {
 			problems = append(problems, "upstream.seed: only for kind embedded")
 		}
 	case "embedded":
 		if c.Upstream.URL != "" {
-			problems = append(problems, "upstream.url: only for kind http")
+			problems = append(problems, "upstream.url: only for kind http or workspace")
 		}
 		if c.Upstream.Seed != "" {
 			seed, err := service.LoadSeed(c.Upstream.Seed)
@@ -151,6 +157,7 @@ func (c *config) validate() []string {
 			c.seed = seed
 		}
 	}
+	problems = append(problems, c.upstreamProblems()...)
 	for _, p := range c.Policies.Paths {
 		if _, err := os.Stat(p); err != nil {
 			problems = append(problems, fmt.Sprintf("policies.paths: %s does not exist", p))
@@ -186,7 +193,7 @@ func yamlPath(ns string) string {
 		parts[i] = strings.ToLower(p[:1]) + p[1:]
 	}
 	path := strings.Join(parts, ".")
-	return strings.NewReplacer("uRL", "url", "decisionLog", "decisionLog").Replace(path)
+	return strings.NewReplacer("uRL", "url", "publicURL", "publicURL", "tLS", "tls", "cAFile", "caFile").Replace(path)
 }
 
 func describe(fe validator.FieldError) string {

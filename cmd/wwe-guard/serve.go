@@ -51,12 +51,12 @@ func serveCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	addr := ln.Addr().String()
 	log.Info("listening", "addr", addr, "upstream", cfg.Upstream.Kind, "enforcement", cfg.Enforcement)
 
-	svc, err := newService(cfg)
+	apiCfg, err := cfg.server(log)
 	if err != nil {
 		ln.Close()
 		return err
 	}
-	server := api.New(api.Config{Service: svc, Limits: cfg.limits(), RateLimits: cfg.rateLimits, Logger: log})
+	server := api.New(apiCfg)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	done := make(chan error, 1)
@@ -87,14 +87,26 @@ func serveCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 // logFlushTimeout bounds how long shutdown waits for the decision log.
 const logFlushTimeout = 10 * time.Second
 
-func newService(cfg config) (api.Service, error) {
-	if cfg.Upstream.Kind == "http" {
-		return service.NewClient(cfg.Upstream.URL, cfg.Upstream.Timeout)
+// server is the API server's configuration: the service of the upstream
+// kind and, for kind workspace, the Workspace API v3 door.
+func (c *config) server(log *slog.Logger) (api.Config, error) {
+	out := api.Config{Limits: c.limits(), RateLimits: c.rateLimits, Logger: log}
+	var err error
+	switch c.Upstream.Kind {
+	case "http":
+		out.Service, err = service.NewClient(c.Upstream.URL, c.Upstream.Timeout)
+	case "workspace":
+		if out.Workspace, err = c.workspace(); err == nil {
+			out.Service, err = service.NewGWS(c.Upstream.URL, out.Workspace.Client, c.Upstream.Timeout)
+		}
+	default:
+		seed := c.seed
+		if seed == nil {
+			seed = service.DemoSeed()
+		}
+		out.Service = service.NewMemory(seed)
 	}
-	if cfg.seed != nil {
-		return service.NewMemory(cfg.seed), nil
-	}
-	return service.NewMemory(service.DemoSeed()), nil
+	return out, err
 }
 
 // openDecisionLog opens the decision log output: stdout, none or a file.

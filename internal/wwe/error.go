@@ -26,6 +26,7 @@ const (
 	CodePolicyError             Code = "POLICY_ERROR"
 	CodeServiceUnavailable      Code = "SERVICE_UNAVAILABLE"
 	CodeNotReady                Code = "NOT_READY"
+	CodeNotImplemented          Code = "NOT_IMPLEMENTED"
 	CodeNotFound                Code = "NOT_FOUND"
 	CodeMethodNotAllowed        Code = "METHOD_NOT_ALLOWED"
 )
