@@ -62,6 +62,8 @@ func (s *Server) routes() *echo.Echo {
 
 	v1 := e.Group("/v1")
 	if s.v3 != nil {
+		e.Any("/workspace/v3/*", s.v3Door)
+		e.Any("/auth/v3/*", s.v3Door)
 		// The /v1 and SCAPI doors do not translate into Workspace API v3
 		// calls yet (DESIGN.md §8).
 		for _, r := range restRoutes {

@@ -72,16 +72,17 @@ type Config struct {
 
 // Server serves the guarded Interaction API.
 type Server struct {
-	echo    *echo.Echo
-	svc     Service
-	decider atomic.Pointer[deciderBox]
-	limits  Limits
-	rate    *RateLimits
-	log     *slog.Logger
-	hub     *fanout.Broadcaster // every event: the service's and the guard's own
-	feed    feed                // the event streams, sharing the service's stream and read decisions
-	writes  conditionalWrites   // writes land only on the revision they were decided on
-	v3      *WorkspaceConfig    // the Workspace API v3 door, when served
+	echo       *echo.Echo
+	svc        Service
+	decider    atomic.Pointer[deciderBox]
+	limits     Limits
+	rate       *RateLimits
+	log        *slog.Logger
+	hub        *fanout.Broadcaster // every event: the service's and the guard's own
+	feed       feed                // the event streams, sharing the service's stream and read decisions
+	writes     conditionalWrites   // writes land only on the revision they were decided on
+	v3         *WorkspaceConfig    // the Workspace API v3 door, when served
+	v3sessions *v3Sessions         // its clients' sessions
 
 	streamWriteTimeout time.Duration
 	stopping           chan struct{} // closed by EndStreams
@@ -106,6 +107,9 @@ func New(cfg Config) *Server {
 		s.SetDecider(cfg.Decider)
 	}
 	s.writes.svc = s.svc
+	if s.v3 != nil {
+		s.v3sessions = newV3Sessions(s.v3.MaxSessions, s.v3.SessionIdle)
+	}
 	s.echo = s.routes()
 	return s
 }
