@@ -15,6 +15,7 @@ import (
 	"github.com/wwe-guard/wwe-guard/api"
 	"github.com/wwe-guard/wwe-guard/api/service"
 	"github.com/wwe-guard/wwe-guard/internal/sim"
+	"github.com/wwe-guard/wwe-guard/internal/testkit"
 	"github.com/wwe-guard/wwe-guard/internal/wwe"
 )
 
@@ -35,19 +36,6 @@ func writeFile(t *testing.T, name, content string) string {
 		t.Fatal(err)
 	}
 	return path
-}
-
-func generic(t *testing.T, v any) any {
-	t.Helper()
-	b, err := json.Marshal(v)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out any
-	if err := json.Unmarshal(b, &out); err != nil {
-		t.Fatal(err)
-	}
-	return out
 }
 
 // TestLoadSeedEveryAttribute: a seed may carry every documented attribute
@@ -71,7 +59,7 @@ func TestLoadSeedEveryAttribute(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if diff := cmp.Diff(doc, generic(t, it)); diff != "" {
+		if diff := cmp.Diff(doc, testkit.JSONValue(t, it)); diff != "" {
 			t.Errorf("%s: the service answers (-seeded +got):\n%s", filepath.Base(path), diff)
 		}
 	}
@@ -230,7 +218,7 @@ func TestClientPassesThrough(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff(want, generic(t, it)); diff != "" {
+	if diff := cmp.Diff(want, testkit.JSONValue(t, it)); diff != "" {
 		t.Errorf("GET through the client (-sent +got):\n%s", diff)
 	}
 	events, err := c.Subscribe(ctx)
@@ -244,7 +232,7 @@ func TestClientPassesThrough(t *testing.T) {
 	for n := 0; ; {
 		select {
 		case ev := <-events:
-			got := generic(t, ev.Data.Interaction).(map[string]any)
+			got := testkit.JSONValue(t, ev.Data.Interaction).(map[string]any)
 			for _, name := range []string{"x-vendor", "mediaInfo", "parties", "ani", "dnis", "previousState", "direction"} {
 				if diff := cmp.Diff(want.(map[string]any)[name], got[name]); diff != "" {
 					t.Errorf("event %s: %s (-sent +got):\n%s", ev.Data.EventType, name, diff)
