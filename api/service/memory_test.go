@@ -11,6 +11,7 @@ import (
 
 	"github.com/wwe-guard/wwe-guard/api/service"
 	"github.com/wwe-guard/wwe-guard/internal/fanout"
+	"github.com/wwe-guard/wwe-guard/internal/testkit"
 	"github.com/wwe-guard/wwe-guard/internal/wwe"
 )
 
@@ -183,11 +184,7 @@ func TestLoadSeed(t *testing.T) {
 	if err == nil {
 		t.Fatal("bad seed loaded")
 	}
-	for _, want := range []string{"entry 0: userData", "entry 1: interactionId \"1\" is used twice", "entry 1: mediaType is required", "entry 1: state is required"} {
-		if !strings.Contains(err.Error(), want) {
-			t.Errorf("error does not report %q:\n%v", want, err)
-		}
-	}
+	testkit.ErrorReports(t, err, "entry 0: userData", "entry 1: interactionId \"1\" is used twice", "entry 1: mediaType is required", "entry 1: state is required")
 	bad = writeFile(t, "bad.json", `[{"interactionId":"1","bogus":true}]`)
 	if _, err := service.LoadSeed(bad); err == nil || !strings.Contains(err.Error(), "bogus") {
 		t.Errorf("unknown field: %v", err)

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"io"
 	"os/exec"
+	"strings"
 	"testing"
 )
 
@@ -23,6 +24,20 @@ func JSONValue(tb testing.TB, v any) any {
 		tb.Fatal(err)
 	}
 	return out
+}
+
+// ErrorReports checks that err reports each of want: that its message
+// contains each of them.
+func ErrorReports(tb testing.TB, err error, want ...string) {
+	tb.Helper()
+	if err == nil {
+		tb.Fatalf("no error, want one that reports %q", want)
+	}
+	for _, w := range want {
+		if !strings.Contains(err.Error(), w) {
+			tb.Errorf("error does not report %q:\n%v", w, err)
+		}
+	}
 }
 
 // Start starts cmd and returns the read end of the pipe that pipe opens
