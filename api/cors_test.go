@@ -58,11 +58,6 @@ var corsAnswerHeaders = []string{
 // origin, to the policy decision.
 func TestCORS(t *testing.T) {
 	t.Parallel()
-	const (
-		crm   = "https://crm.example"
-		other = "https://other.example"
-		evil  = "https://evil.example"
-	)
 	preflight := map[string]string{"Access-Control-Request-Method": "PATCH", "Access-Control-Request-Headers": "content-type"}
 	with := func(h map[string]string, k, v string) map[string]string {
 		out := map[string]string{k: v}
@@ -83,34 +78,34 @@ func TestCORS(t *testing.T) {
 		cors        map[string]string // the CORS headers of the answer, absent ones left out
 		decisionsBy []string          // the origins of the decisions made
 	}{
-		{"preflight of an admitted origin", false, http.MethodOptions, "/v1/interactions/1/user-data", "", with(preflight, "Origin", crm),
-			http.StatusNoContent, "", "", preflightAnswer(crm), nil},
-		{"preflight of the other admitted origin", false, http.MethodOptions, "/v1/scapi", "", with(preflight, "Origin", other),
-			http.StatusNoContent, "", "", preflightAnswer(other), nil},
-		{"preflight of an origin the policies do not admit", false, http.MethodOptions, "/v1/interactions/1/user-data", "", with(preflight, "Origin", evil),
+		{"preflight of an admitted origin", false, http.MethodOptions, "/v1/interactions/1/user-data", "", with(preflight, "Origin", crmOrigin),
+			http.StatusNoContent, "", "", preflightAnswer(crmOrigin), nil},
+		{"preflight of the other admitted origin", false, http.MethodOptions, "/v1/scapi", "", with(preflight, "Origin", otherOrigin),
+			http.StatusNoContent, "", "", preflightAnswer(otherOrigin), nil},
+		{"preflight of an origin the policies do not admit", false, http.MethodOptions, "/v1/interactions/1/user-data", "", with(preflight, "Origin", evilOrigin),
 			http.StatusForbidden, wwe.CodeRequestNotAllowed, `origin "https://evil.example" is not accepted`,
 			map[string]string{"Vary": "Origin"}, nil},
-		{"preflight before the policies are loaded", true, http.MethodOptions, "/v1/interactions/1/user-data", "", with(preflight, "Origin", crm),
+		{"preflight before the policies are loaded", true, http.MethodOptions, "/v1/interactions/1/user-data", "", with(preflight, "Origin", crmOrigin),
 			http.StatusForbidden, wwe.CodeRequestNotAllowed, `origin "https://crm.example" is not accepted`,
 			map[string]string{"Vary": "Origin"}, nil},
 		{"preflight without an Origin", false, http.MethodOptions, "/v1/interactions/1/user-data", "", preflight,
 			http.StatusBadRequest, wwe.CodeInvalidRequest, "a preflight request needs an Origin", map[string]string{}, nil},
-		{"request of an admitted origin", false, http.MethodGet, "/v1/interactions/1", "", map[string]string{"Origin": crm},
+		{"request of an admitted origin", false, http.MethodGet, "/v1/interactions/1", "", map[string]string{"Origin": crmOrigin},
 			http.StatusOK, "", "", map[string]string{
-				"Access-Control-Allow-Origin":   crm,
+				"Access-Control-Allow-Origin":   crmOrigin,
 				"Access-Control-Expose-Headers": "X-Decision-Id, X-Denied-Keys, Retry-After",
 				"Vary":                          "Origin",
-			}, []string{crm}},
-		{"request of an origin the policies do not admit", false, http.MethodPatch, "/v1/interactions/1/user-data", `{"Notes":"x"}`, map[string]string{"Origin": evil},
+			}, []string{crmOrigin}},
+		{"request of an origin the policies do not admit", false, http.MethodPatch, "/v1/interactions/1/user-data", `{"Notes":"x"}`, map[string]string{"Origin": evilOrigin},
 			http.StatusForbidden, wwe.CodeRequestNotAllowed, "origin not admitted",
-			map[string]string{"Vary": "Origin"}, []string{evil}},
+			map[string]string{"Vary": "Origin"}, []string{evilOrigin}},
 		{"request without an Origin", false, http.MethodGet, "/v1/interactions/1", "", nil,
 			http.StatusOK, "", "", map[string]string{}, []string{""}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			d := &originDecider{admitted: []string{crm, other}}
+			d := &originDecider{admitted: []string{crmOrigin, otherOrigin}}
 			cfg := Config{Service: newFakeService()}
 			if !tt.noDecider {
 				cfg.Decider = d

@@ -163,18 +163,19 @@ func (s *stream) next(t *testing.T) string {
 	return ""
 }
 
-// end waits for the stream to end with no further event, and returns the
-// error it ended with (nil: the server ended it cleanly).
-func (s *stream) end(t *testing.T) error {
+// endsCleanly waits for the stream (who, to the messages) to end with no
+// further event, and checks that the server ended it cleanly.
+func (s *stream) endsCleanly(t *testing.T, who string) {
 	t.Helper()
 	select {
 	case line, ok := <-s.lines:
 		if ok {
-			t.Fatalf("an event where the stream should end: %s", line)
+			t.Fatalf("%s: an event where the stream should end: %s", who, line)
 		}
-		return s.err
+		if s.err != nil {
+			t.Errorf("%s ended with %v, want a clean end", who, s.err)
+		}
 	case <-time.After(10 * time.Second):
-		t.Fatal("the event stream did not end within 10s")
+		t.Fatalf("%s did not end within 10s", who)
 	}
-	return nil
 }

@@ -9,6 +9,15 @@ import (
 	"github.com/wwe-guard/wwe-guard/internal/wwe"
 )
 
+// The callers' origins in these tests: crmOrigin is the one a caller has
+// unless a test says otherwise; a test that admits origins admits
+// crmOrigin and otherOrigin, never evilOrigin.
+const (
+	crmOrigin   = "https://crm.example"
+	otherOrigin = "https://other.example"
+	evilOrigin  = "https://evil.example"
+)
+
 // fakeService is an in-memory Service that records every write it gets.
 type fakeService struct {
 	mu     sync.Mutex

@@ -20,6 +20,7 @@ import (
 	"github.com/wwe-guard/wwe-guard/api"
 	"github.com/wwe-guard/wwe-guard/api/service"
 	"github.com/wwe-guard/wwe-guard/guard"
+	"github.com/wwe-guard/wwe-guard/internal/testkit"
 	"github.com/wwe-guard/wwe-guard/policies"
 )
 
@@ -72,22 +73,14 @@ func fanOutGuard(b *testing.B, subs int) *fanOut {
 	}
 	s := api.New(api.Config{Service: service.NewMemory(service.DemoSeed()), Decider: engine})
 	ts := httptest.NewServer(s)
-	fleet := exec.Command(os.Args[0], "-test.run=^$")
-	fleet.Env = append(os.Environ(), fleetEnv+"="+ts.URL+" "+strconv.Itoa(subs))
-	fleet.Stderr = os.Stderr
-	out, err := fleet.StdoutPipe()
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := fleet.Start(); err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() {
-		_ = fleet.Process.Kill()
-		_ = fleet.Wait()
+	b.Cleanup(func() { // runs once testkit.Start has stopped the fleet: clean-ups run last first
 		s.EndStreams()
 		ts.Close()
 	})
+	fleet := exec.Command(os.Args[0], "-test.run=^$")
+	fleet.Env = append(os.Environ(), fleetEnv+"="+ts.URL+" "+strconv.Itoa(subs))
+	fleet.Stderr = os.Stderr
+	out := testkit.Start(b, fleet, fleet.StdoutPipe)
 	f := &fanOut{url: ts.URL, delivered: bufio.NewScanner(out)}
 	if !f.delivered.Scan() || f.delivered.Text() != "ready" {
 		b.Fatalf("the fleet did not subscribe: %q", f.delivered.Text())

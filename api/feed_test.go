@@ -3,6 +3,7 @@ package api_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"sync"
@@ -145,16 +146,34 @@ func (d *readCounter) counts() map[string]int {
 	return out
 }
 
-// feedServer serves the guard over svc with decider d.
-func feedServer(t *testing.T, svc api.Service, d api.Decider) (*api.Server, string) {
+// feedServer serves the guard, with decider d, over a new feedService.
+func feedServer(t *testing.T, d api.Decider) (*feedService, *api.Server, string) {
 	t.Helper()
+	svc := newFeedService()
 	s := api.New(api.Config{Service: svc, Decider: d})
 	ts := httptest.NewServer(s)
 	t.Cleanup(func() {
 		s.EndStreams()
 		ts.Close()
 	})
-	return s, ts.URL
+	return svc, s, ts.URL
+}
+
+// expectAllGone waits for the guard to close the service's stream up and
+// to have no subscriber left.
+func expectAllGone(t *testing.T, s *api.Server, up *upstream) {
+	t.Helper()
+	up.closed(t)
+	waitFor(t, "every subscriber to leave", func() bool { return s.FeedStats() == api.FeedStats{} })
+}
+
+// expectNewUpstream opens a subscriber and checks that the guard opens a
+// new stream of the service for it, whose event id it passes on.
+func expectNewUpstream(t *testing.T, svc *feedService, base, id string) {
+	t.Helper()
+	c := openEvents(t, base, "subscribe=interaction", originA)
+	svc.next(t).send(t, changed(id))
+	expect(t, "the new subscriber", c, "interaction "+id)
 }
 
 // changed is an interaction event about interaction id.
@@ -204,8 +223,8 @@ const (
 // serves them all.
 func TestFeedOneDecisionPerGroup(t *testing.T) {
 	t.Parallel()
-	svc, d := newFeedService(), &readCounter{}
-	s, base := feedServer(t, svc, d)
+	d := &readCounter{}
+	svc, s, base := feedServer(t, d)
 	a1 := openEvents(t, base, "subscribe=interaction", originA)
 	a2 := openEvents(t, base, "subscribe=interaction", originA)
 	b := openEvents(t, base, "subscribe=interaction", originB)
@@ -231,8 +250,8 @@ func TestFeedOneDecisionPerGroup(t *testing.T) {
 // and still is to the others.
 func TestFeedRefusedReadDropsTheEventForItsGroup(t *testing.T) {
 	t.Parallel()
-	svc, d := newFeedService(), &readCounter{refused: map[string]string{originB: "secret"}}
-	_, base := feedServer(t, svc, d)
+	d := &readCounter{refused: map[string]string{originB: "secret"}}
+	svc, _, base := feedServer(t, d)
 	a := openEvents(t, base, "subscribe=interaction", originA)
 	b1 := openEvents(t, base, "subscribe=interaction", originB)
 	b2 := openEvents(t, base, "", originB)
@@ -252,8 +271,7 @@ func TestFeedRefusedReadDropsTheEventForItsGroup(t *testing.T) {
 // opened afresh for the next one.
 func TestFeedLastSubscriberClosesUpstream(t *testing.T) {
 	t.Parallel()
-	svc, d := newFeedService(), &readCounter{}
-	s, base := feedServer(t, svc, d)
+	svc, s, base := feedServer(t, &readCounter{})
 	a := openEvents(t, base, "subscribe=interaction", originA)
 	b := openEvents(t, base, "subscribe=interaction", originB)
 	up := svc.next(t)
@@ -267,13 +285,8 @@ func TestFeedLastSubscriberClosesUpstream(t *testing.T) {
 	expect(t, "b", b, "interaction 1")
 
 	b.cancel()
-	up.closed(t)
-	waitFor(t, "b to leave", func() bool { return s.FeedStats() == api.FeedStats{} })
-
-	c := openEvents(t, base, "subscribe=interaction", originA)
-	again := svc.next(t)
-	again.send(t, changed("2"))
-	expect(t, "c", c, "interaction 2")
+	expectAllGone(t, s, up)
+	expectNewUpstream(t, svc, base, "2")
 	if n := svc.subscribed.Load(); n != 2 {
 		t.Errorf("the guard subscribed to the service %d times, want twice", n)
 	}
@@ -284,8 +297,7 @@ func TestFeedLastSubscriberClosesUpstream(t *testing.T) {
 // subscriber opens a new one.
 func TestFeedUpstreamEndEndsEveryStream(t *testing.T) {
 	t.Parallel()
-	svc, d := newFeedService(), &readCounter{}
-	s, base := feedServer(t, svc, d)
+	svc, s, base := feedServer(t, &readCounter{})
 	streams := []*stream{
 		openEvents(t, base, "subscribe=interaction", originA),
 		openEvents(t, base, "subscribe=interaction", originA),
@@ -294,33 +306,24 @@ func TestFeedUpstreamEndEndsEveryStream(t *testing.T) {
 	up := svc.next(t)
 	close(up.events)
 	for i, st := range streams {
-		if err := st.end(t); err != nil {
-			t.Errorf("stream %d ended with %v, want a clean end", i, err)
-		}
+		st.endsCleanly(t, fmt.Sprintf("stream %d", i))
 	}
-	up.closed(t)
-	waitFor(t, "every subscriber to leave", func() bool { return s.FeedStats() == api.FeedStats{} })
-
-	c := openEvents(t, base, "subscribe=interaction", originA)
-	svc.next(t).send(t, changed("after"))
-	expect(t, "c", c, "interaction after")
+	expectAllGone(t, s, up)
+	expectNewUpstream(t, svc, base, "after")
 }
 
 // TestEndStreams: EndStreams ends every open stream cleanly, closes the
 // service's stream once they are gone, and refuses no other request.
 func TestEndStreams(t *testing.T) {
 	t.Parallel()
-	svc, d := newFeedService(), &readCounter{}
-	s, base := feedServer(t, svc, d)
+	svc, s, base := feedServer(t, &readCounter{})
 	a := openEvents(t, base, "subscribe=interaction", originA)
 	b := openEvents(t, base, "", originB)
 	up := svc.next(t)
 	s.EndStreams()
 	s.EndStreams() // twice is fine
 	for who, st := range map[string]*stream{"a": a, "b": b} {
-		if err := st.end(t); err != nil {
-			t.Errorf("%s's stream ended with %v, want a clean end", who, err)
-		}
+		st.endsCleanly(t, who+"'s stream")
 	}
 	up.closed(t)
 	resp, err := http.Get(base + "/health")
@@ -353,8 +356,7 @@ func TestEventsSubscribe(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.query, func(t *testing.T) {
 			t.Parallel()
-			svc := newFeedService()
-			_, base := feedServer(t, svc, &readCounter{})
+			svc, _, base := feedServer(t, &readCounter{})
 			st := openEvents(t, base, tt.query, originA)
 			up := svc.next(t)
 			for _, ev := range []wwe.Event{changed("1"), blockSet("1"), changed("2"), blockSet("2")} {
@@ -362,9 +364,7 @@ func TestEventsSubscribe(t *testing.T) {
 			}
 			expect(t, "the subscriber", st, tt.want...)
 			close(up.events)
-			if err := st.end(t); err != nil {
-				t.Errorf("stream ended with %v", err)
-			}
+			st.endsCleanly(t, "the stream")
 		})
 	}
 	for _, tt := range []struct{ query, want string }{
@@ -374,8 +374,7 @@ func TestEventsSubscribe(t *testing.T) {
 	} {
 		t.Run(tt.query, func(t *testing.T) {
 			t.Parallel()
-			svc := newFeedService()
-			s, base := feedServer(t, svc, &readCounter{})
+			svc, s, base := feedServer(t, &readCounter{})
 			resp, err := http.Get(base + "/v1/events?" + tt.query)
 			if err != nil {
 				t.Fatal(err)

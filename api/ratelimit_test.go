@@ -52,7 +52,7 @@ func runLimitSteps(t *testing.T, rl *RateLimits, clock *testClock, steps []limit
 		clock.advance(st.advance)
 		caller := st.caller
 		if caller == "" {
-			caller = "https://crm.example"
+			caller = crmOrigin
 		}
 		err := rl.allow(caller, st.op)
 		if st.want == "" {
@@ -72,6 +72,22 @@ func runLimitSteps(t *testing.T, rl *RateLimits, clock *testClock, steps []limit
 	}
 }
 
+// playLimits plays steps against a limiter of options on a clock of its own.
+func playLimits(t *testing.T, options map[string]any, steps []limitStep) {
+	t.Helper()
+	clock := &testClock{now: time.Unix(1000, 0)}
+	runLimitSteps(t, mustRateLimits(t, options, clock), clock, steps)
+}
+
+// exceeded is the message of a refusal by a limit of n requests a minute.
+func exceeded(n int) string {
+	return fmt.Sprintf("rate limit of %d requests per minute exceeded", n)
+}
+
+// perRequest is the name of the rate-limit option of op's request alone.
+// The option names are spelled out in TestParseRateLimits.
+func perRequest(op wwe.Operation) string { return optRateLimit + "." + op.Request() }
+
 // repeat is n copies of st.
 func repeat(n int, st limitStep) []limitStep {
 	out := make([]limitStep, n)
@@ -86,7 +102,7 @@ func repeat(n int, st limitStep) []limitStep {
 // most recently seen, still limited.
 func TestRateLimitsTrackAtMostMaxCallers(t *testing.T) {
 	t.Parallel()
-	rl, err := ParseRateLimits(map[string]any{"service-client-api.rate-limit": 2})
+	rl, err := ParseRateLimits(map[string]any{optRateLimit: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -117,7 +133,7 @@ func TestRateLimitsTrackAtMostMaxCallers(t *testing.T) {
 // told to come back when the next token is there.
 func TestRateLimitsRefill(t *testing.T) {
 	t.Parallel()
-	const limited = "rate limit of 60 requests per minute exceeded"
+	limited := exceeded(60)
 	get := limitStep{op: wwe.OpGetInteractions}
 	refused := limitStep{op: wwe.OpGetInteractions, want: limited, retryAfter: 1}
 	tests := []struct {
@@ -135,14 +151,12 @@ func TestRateLimitsRefill(t *testing.T) {
 		{"an idle hour fills the bucket, no more", append(append(append(repeat(60, get),
 			limitStep{advance: time.Hour, op: wwe.OpGetInteractions}), repeat(59, get)...), refused)},
 		{"callers have their own buckets", append(append(repeat(60, get), refused),
-			limitStep{caller: "https://other.example", op: wwe.OpGetInteractions})},
+			limitStep{caller: otherOrigin, op: wwe.OpGetInteractions})},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			clock := &testClock{now: time.Unix(1000, 0)}
-			rl := mustRateLimits(t, map[string]any{"service-client-api.rate-limit": 60}, clock)
-			runLimitSteps(t, rl, clock, tt.steps)
+			playLimits(t, map[string]any{optRateLimit: 60}, tt.steps)
 		})
 	}
 }
@@ -152,15 +166,7 @@ func TestRateLimitsRefill(t *testing.T) {
 // from each only when both admit it.
 func TestRateLimitsGlobalAndPerRequest(t *testing.T) {
 	t.Parallel()
-	const (
-		global  = "service-client-api.rate-limit"
-		perSet  = "service-client-api.rate-limit.interaction.setUserData"
-		perGet  = "service-client-api.rate-limit.interaction.getInteractions"
-		global3 = "rate limit of 3 requests per minute exceeded"
-		global2 = "rate limit of 2 requests per minute exceeded"
-		one1    = "rate limit of 1 requests per minute exceeded"
-		one2    = "rate limit of 2 requests per minute exceeded"
-	)
+	global, perSet, perGet := optRateLimit, perRequest(wwe.OpSetUserData), perRequest(wwe.OpGetInteractions)
 	set := func(advance time.Duration, want string, retry int) limitStep {
 		return limitStep{advance: advance, op: wwe.OpSetUserData, want: want, retryAfter: retry}
 	}
@@ -174,31 +180,30 @@ func TestRateLimitsGlobalAndPerRequest(t *testing.T) {
 	}{
 		{"the request limit refuses before the global one", map[string]any{global: 3, perSet: 1}, []limitStep{
 			set(0, "", 0),
-			set(0, one1, 60), // refused by its own limit: the global bucket keeps its token
+			set(0, exceeded(1), 60), // refused by its own limit: the global bucket keeps its token
 			get(0, "", 0),
 			get(0, "", 0),
-			get(0, global3, 20),
+			get(0, exceeded(3), 20),
 		}},
 		{"the global limit refuses, the request bucket keeps its token", map[string]any{global: 2, perSet: 1}, []limitStep{
 			get(0, "", 0),
 			get(0, "", 0),
-			set(0, global2, 30),        // refused by the global limit: setUserData keeps its token
+			set(0, exceeded(2), 30),    // refused by the global limit: setUserData keeps its token
 			set(30*time.Second, "", 0), // the global bucket has one again; setUserData had one all along
-			set(30*time.Second, one1, 30),
+			set(30*time.Second, exceeded(1), 30),
 		}},
 		{"a request limit alone leaves the others unlimited", map[string]any{perSet: 1}, append(
 			repeat(100, get(0, "", 0)),
-			set(0, "", 0), set(0, one1, 60), get(0, "", 0))},
+			set(0, "", 0), set(0, exceeded(1), 60), get(0, "", 0))},
 		{"each request name has its own bucket", map[string]any{perSet: 2, perGet: 2}, []limitStep{
-			set(0, "", 0), set(0, "", 0), set(0, one2, 30),
-			get(0, "", 0), get(0, "", 0), get(0, one2, 30),
+			set(0, "", 0), set(0, "", 0), set(0, exceeded(2), 30),
+			get(0, "", 0), get(0, "", 0), get(0, exceeded(2), 30),
 		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			clock := &testClock{now: time.Unix(1000, 0)}
-			runLimitSteps(t, mustRateLimits(t, tt.options, clock), clock, tt.steps)
+			playLimits(t, tt.options, tt.steps)
 		})
 	}
 }
@@ -208,7 +213,7 @@ func TestRateLimitsGlobalAndPerRequest(t *testing.T) {
 // is left; without a quarantine it waits only for the next token.
 func TestRateLimitsQuarantine(t *testing.T) {
 	t.Parallel()
-	const limited = "rate limit of 60 requests per minute exceeded"
+	limited := exceeded(60)
 	get := limitStep{op: wwe.OpGetInteractions}
 	tests := []struct {
 		name       string
@@ -225,18 +230,17 @@ func TestRateLimitsQuarantine(t *testing.T) {
 			limitStep{advance: time.Second, op: wwe.OpGetInteractions})},
 		{"a quarantine shorter than the next token", "1", []limitStep{
 			{op: wwe.OpSetUserData},
-			{op: wwe.OpSetUserData, want: "rate limit of 1 requests per minute exceeded", retryAfter: 60},
+			{op: wwe.OpSetUserData, want: exceeded(1), retryAfter: 60},
 		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			options := map[string]any{"service-client-api.rate-limit": 60, "service-client-api.rate-limit.interaction.setUserData": 1}
+			options := map[string]any{optRateLimit: 60, perRequest(wwe.OpSetUserData): 1}
 			if tt.quarantine != nil {
-				options["service-client-api.rate-limit-quarantine-delay"] = tt.quarantine
+				options[optQuarantineDelay] = tt.quarantine
 			}
-			clock := &testClock{now: time.Unix(1000, 0)}
-			runLimitSteps(t, mustRateLimits(t, options, clock), clock, tt.steps)
+			playLimits(t, options, tt.steps)
 		})
 	}
 }
@@ -246,9 +250,7 @@ func TestRateLimitsQuarantine(t *testing.T) {
 func TestRateLimitedAnswer(t *testing.T) {
 	t.Parallel()
 	clock := &testClock{now: time.Unix(1000, 0)}
-	rl := mustRateLimits(t, map[string]any{
-		"service-client-api.rate-limit": 1, "service-client-api.rate-limit-quarantine-delay": 90,
-	}, clock)
+	rl := mustRateLimits(t, map[string]any{optRateLimit: 1, optQuarantineDelay: 90}, clock)
 	decisions := 0
 	svc := newFakeService()
 	s := New(Config{Service: svc, RateLimits: rl, Decider: deciderFunc(func(policy.Input) (policy.Decision, error) {
@@ -258,7 +260,7 @@ func TestRateLimitedAnswer(t *testing.T) {
 	patch := func() *httptest.ResponseRecorder {
 		req := httptest.NewRequest(http.MethodPatch, "/v1/interactions/1/user-data", strings.NewReader(`{"Notes":"x"}`))
 		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("Origin", "https://crm.example")
+		req.Header.Set("Origin", crmOrigin)
 		rec := httptest.NewRecorder()
 		s.ServeHTTP(rec, req)
 		return rec
@@ -297,7 +299,7 @@ func TestRateLimitsZeroIsUnlimited(t *testing.T) {
 	}
 	var none *RateLimits
 	for range 1000 {
-		if err := none.allow("https://crm.example", wwe.OpSetUserData); err != nil {
+		if err := none.allow(crmOrigin, wwe.OpSetUserData); err != nil {
 			t.Fatalf("a nil limiter refused: %v", err)
 		}
 	}
@@ -308,12 +310,10 @@ func TestRateLimitsZeroIsUnlimited(t *testing.T) {
 	// A request limit of 0 next to a global one: that request has only
 	// the global limit.
 	clock := &testClock{now: time.Unix(1000, 0)}
-	rl := mustRateLimits(t, map[string]any{
-		"service-client-api.rate-limit": 2, "service-client-api.rate-limit.interaction.markdone": 0,
-	}, clock)
+	rl := mustRateLimits(t, map[string]any{optRateLimit: 2, perRequest(wwe.OpMarkDone): 0}, clock)
 	runLimitSteps(t, rl, clock, []limitStep{
 		{op: wwe.OpMarkDone}, {op: wwe.OpMarkDone},
-		{op: wwe.OpMarkDone, want: "rate limit of 2 requests per minute exceeded", retryAfter: 30},
+		{op: wwe.OpMarkDone, want: exceeded(2), retryAfter: 30},
 	})
 	if rl.Callers() != 1 {
 		t.Errorf("tracked callers = %d, want 1", rl.Callers())
@@ -325,9 +325,9 @@ func TestRateLimitsZeroIsUnlimited(t *testing.T) {
 // a request refused or not counting as seeing it.
 func TestRateLimitsForgetLeastRecentlySeen(t *testing.T) {
 	t.Parallel()
-	const limited = "rate limit of 1 requests per minute exceeded"
+	limited := exceeded(1)
 	clock := &testClock{now: time.Unix(1000, 0)}
-	rl := mustRateLimits(t, map[string]any{"service-client-api.rate-limit": 1}, clock).WithMaxCallers(2)
+	rl := mustRateLimits(t, map[string]any{optRateLimit: 1}, clock).WithMaxCallers(2)
 	a, b, c := "https://a.example", "https://b.example", "https://c.example"
 	step := func(caller string, want string) limitStep {
 		st := limitStep{caller: caller, op: wwe.OpGetInteractions, want: want}

@@ -42,15 +42,31 @@ func invalidMessage(tb testing.TB, err error) string {
 	return e.Message
 }
 
+// refusedParams are positional parameters, the JSON array params, that
+// binding to op refuses with INVALID_REQUEST and the message want.
+type refusedParams struct {
+	op     wwe.Operation
+	params string
+	want   string
+}
+
+// expectRefused checks, in a subtest of its own, that binding c's
+// parameters is refused with c's message.
+func expectRefused(t *testing.T, name string, c refusedParams) {
+	t.Run(name, func(t *testing.T) {
+		t.Parallel()
+		_, err := bindTestParams(t, c.op, c.params)
+		if got := invalidMessage(t, err); got != c.want {
+			t.Errorf("message = %q, want %q", got, c.want)
+		}
+	})
+}
+
 // TestSCAPIArity: every request takes its number of positional parameters,
 // and a wrong number is refused with a message that says which.
 func TestSCAPIArity(t *testing.T) {
 	t.Parallel()
-	tests := []struct {
-		op     wwe.Operation
-		params string
-		want   string
-	}{
+	tests := []refusedParams{
 		{wwe.OpGetInteractions, `["1"]`, "interaction.getInteractions takes 0 parameter(s), got 1"},
 		{wwe.OpGetByInteractionID, `[]`, "interaction.getByInteractionId takes 1 parameter(s), got 0"},
 		{wwe.OpGetByInteractionID, `["1","2"]`, "interaction.getByInteractionId takes 1 parameter(s), got 2"},
@@ -84,13 +100,7 @@ func TestSCAPIArity(t *testing.T) {
 	covered := map[wwe.Operation]bool{wwe.OpSubscribe: true} // not a SCAPI request
 	for _, tt := range tests {
 		covered[tt.op] = true
-		t.Run(string(tt.op)+tt.params, func(t *testing.T) {
-			t.Parallel()
-			_, err := bindTestParams(t, tt.op, tt.params)
-			if got := invalidMessage(t, err); got != tt.want {
-				t.Errorf("message = %q, want %q", got, tt.want)
-			}
-		})
+		expectRefused(t, string(tt.op)+tt.params, tt)
 	}
 	for _, op := range wwe.Operations {
 		if !covered[op] && op.InNamespace() {
@@ -103,48 +113,37 @@ func TestSCAPIArity(t *testing.T) {
 // REST counterpart is, and the first one in error is the one reported.
 func TestSCAPIParameterTypes(t *testing.T) {
 	t.Parallel()
-	tests := []struct {
-		name   string
-		op     wwe.Operation
-		params string
-		want   string
-	}{
-		{"interactionId a number", wwe.OpGetByInteractionID, `[1]`, "interactionId must be a string"},
-		{"interactionId null", wwe.OpMarkDone, `[null]`, "interactionId must be a string"},
-		{"interactionId empty", wwe.OpAccept, `[""]`, "interactionId must not be empty"},
-		{"interactionId a parent segment", wwe.OpReject, `[".."]`, `interactionId must not be ".."`},
-		{"interactionId with a control character", wwe.OpCompleteTransfer, `["a\u0000b"]`, "interactionId contains a control character"},
-		{"interactionId checked before the rest", wwe.OpSetUserData, `[7,"not an object"]`, "interactionId must be a string"},
-		{"caseId a number", wwe.OpSelectCaseByCaseID, `[7]`, "caseId must be a string"},
-		{"caseId empty", wwe.OpSelectCaseByCaseID, `[""]`, "caseId must not be empty"},
-		{"keyValues a string", wwe.OpSetUserData, `["1","a=b"]`, "keyValues must be an object"},
-		{"keyValues an array", wwe.OpSetUserData, `["1",[{"a":"b"}]]`, "keyValues must be an object"},
-		{"keyValues empty", wwe.OpSetUserData, `["1",{}]`, "keyValues must not be empty"},
-		{"keyValues with a fraction", wwe.OpSetUserData, `["1",{"a":1.5}]`, `value of key "a" must be a string, an integer or an object`},
-		{"keyValues with a boolean", wwe.OpSetUserData, `["1",{"a":true}]`, `value of key "a" must be a string, an integer or an object`},
-		{"keyValues with an empty key", wwe.OpSetUserData, `["1",{"":"x"}]`, "user data key must not be empty"},
-		{"key a number", wwe.OpDeleteUserData, `["1",5]`, "key must be a string"},
-		{"key empty", wwe.OpDeleteUserData, `["1",""]`, "key must not be empty"},
-		{"key the current segment", wwe.OpDeleteUserData, `["1","."]`, `key must not be "."`},
-		{"warningMessage a number", wwe.OpBlockMarkdone, `["1",3]`, "warningMessage must be a non-empty string"},
-		{"warningMessage empty", wwe.OpBlockMarkdone, `["1",""]`, "warningMessage must be a non-empty string"},
-		{"target null", wwe.OpConsult, `["1",null]`, "target is required"},
-		{"target empty", wwe.OpConsult, `["1",""]`, "target must not be empty"},
-		{"target a number", wwe.OpSingleStepTransfer, `["1",42]`, "target must be a string or an object"},
-		{"target an empty object", wwe.OpSingleStepConference, `["1",{}]`, "target must not be empty"},
-		{"userData a string", wwe.OpConsult, `["1","t","x"]`, "userData must be an object"},
-		{"userData with a fraction", wwe.OpSingleStepTransfer, `["1","t",{"a":0.5}]`, `value of key "a" must be a string, an integer or an object`},
-		{"extensions a number", wwe.OpConsult, `["1","t",{},1]`, "extensions must be an object"},
-		{"extensions after null userData", wwe.OpSingleStepConference, `["1","t",null,[]]`, "extensions must be an object"},
+	tests := map[string]refusedParams{
+		"interactionId a number":                 {wwe.OpGetByInteractionID, `[1]`, "interactionId must be a string"},
+		"interactionId null":                     {wwe.OpMarkDone, `[null]`, "interactionId must be a string"},
+		"interactionId empty":                    {wwe.OpAccept, `[""]`, "interactionId must not be empty"},
+		"interactionId a parent segment":         {wwe.OpReject, `[".."]`, `interactionId must not be ".."`},
+		"interactionId with a control character": {wwe.OpCompleteTransfer, `["a\u0000b"]`, "interactionId contains a control character"},
+		"interactionId checked before the rest":  {wwe.OpSetUserData, `[7,"not an object"]`, "interactionId must be a string"},
+		"caseId a number":                        {wwe.OpSelectCaseByCaseID, `[7]`, "caseId must be a string"},
+		"caseId empty":                           {wwe.OpSelectCaseByCaseID, `[""]`, "caseId must not be empty"},
+		"keyValues a string":                     {wwe.OpSetUserData, `["1","a=b"]`, "keyValues must be an object"},
+		"keyValues an array":                     {wwe.OpSetUserData, `["1",[{"a":"b"}]]`, "keyValues must be an object"},
+		"keyValues empty":                        {wwe.OpSetUserData, `["1",{}]`, "keyValues must not be empty"},
+		"keyValues with a fraction":              {wwe.OpSetUserData, `["1",{"a":1.5}]`, `value of key "a" must be a string, an integer or an object`},
+		"keyValues with a boolean":               {wwe.OpSetUserData, `["1",{"a":true}]`, `value of key "a" must be a string, an integer or an object`},
+		"keyValues with an empty key":            {wwe.OpSetUserData, `["1",{"":"x"}]`, "user data key must not be empty"},
+		"key a number":                           {wwe.OpDeleteUserData, `["1",5]`, "key must be a string"},
+		"key empty":                              {wwe.OpDeleteUserData, `["1",""]`, "key must not be empty"},
+		"key the current segment":                {wwe.OpDeleteUserData, `["1","."]`, `key must not be "."`},
+		"warningMessage a number":                {wwe.OpBlockMarkdone, `["1",3]`, "warningMessage must be a non-empty string"},
+		"warningMessage empty":                   {wwe.OpBlockMarkdone, `["1",""]`, "warningMessage must be a non-empty string"},
+		"target null":                            {wwe.OpConsult, `["1",null]`, "target is required"},
+		"target empty":                           {wwe.OpConsult, `["1",""]`, "target must not be empty"},
+		"target a number":                        {wwe.OpSingleStepTransfer, `["1",42]`, "target must be a string or an object"},
+		"target an empty object":                 {wwe.OpSingleStepConference, `["1",{}]`, "target must not be empty"},
+		"userData a string":                      {wwe.OpConsult, `["1","t","x"]`, "userData must be an object"},
+		"userData with a fraction":               {wwe.OpSingleStepTransfer, `["1","t",{"a":0.5}]`, `value of key "a" must be a string, an integer or an object`},
+		"extensions a number":                    {wwe.OpConsult, `["1","t",{},1]`, "extensions must be an object"},
+		"extensions after null userData":         {wwe.OpSingleStepConference, `["1","t",null,[]]`, "extensions must be an object"},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			_, err := bindTestParams(t, tt.op, tt.params)
-			if got := invalidMessage(t, err); got != tt.want {
-				t.Errorf("message = %q, want %q", got, tt.want)
-			}
-		})
+	for name, tt := range tests {
+		expectRefused(t, name, tt)
 	}
 }
 

@@ -82,40 +82,40 @@ func appendAny(buf []byte, v any) []byte {
 }
 
 func appendReasons(buf []byte, rs []wwe.Reason) []byte {
-	if rs == nil {
-		return append(buf, "null"...)
+	return appendArray(buf, rs, appendReason)
+}
+
+func appendReason(buf []byte, r wwe.Reason) []byte {
+	buf = append(buf, `{"code":`...)
+	buf = appendString(buf, r.Code)
+	if r.Key != "" {
+		buf = append(buf, `,"key":`...)
+		buf = appendString(buf, r.Key)
 	}
-	buf = append(buf, '[')
-	for i, r := range rs {
-		if i > 0 {
-			buf = append(buf, ',')
-		}
-		buf = append(buf, `{"code":`...)
-		buf = appendString(buf, r.Code)
-		if r.Key != "" {
-			buf = append(buf, `,"key":`...)
-			buf = appendString(buf, r.Key)
-		}
-		buf = append(buf, `,"message":`...)
-		buf = appendString(buf, r.Message)
-		buf = append(buf, '}')
-	}
-	return append(buf, ']')
+	buf = append(buf, `,"message":`...)
+	buf = appendString(buf, r.Message)
+	return append(buf, '}')
 }
 
 // appendField writes `,"name":[...]`; a nil list is written as null, as
 // encoding/json writes it.
 func appendField(buf []byte, name string, list []string) []byte {
 	buf = append(buf, ",\""+name+"\":"...)
+	return appendArray(buf, list, appendString)
+}
+
+// appendArray writes list as a JSON array, each element by appendElem; a nil
+// list is written as null, as encoding/json writes it.
+func appendArray[T any](buf []byte, list []T, appendElem func([]byte, T) []byte) []byte {
 	if list == nil {
 		return append(buf, "null"...)
 	}
 	buf = append(buf, '[')
-	for i, s := range list {
+	for i, x := range list {
 		if i > 0 {
 			buf = append(buf, ',')
 		}
-		buf = appendString(buf, s)
+		buf = appendElem(buf, x)
 	}
 	return append(buf, ']')
 }

@@ -1,34 +1,28 @@
-package service
+package service_test
 
 import (
 	"context"
 	"errors"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/wwe-guard/wwe-guard/api/service"
 	"github.com/wwe-guard/wwe-guard/internal/fanout"
+	"github.com/wwe-guard/wwe-guard/internal/testkit"
 	"github.com/wwe-guard/wwe-guard/internal/wwe"
 )
 
-func testSeed() []*wwe.Interaction {
-	return []*wwe.Interaction{
+// seeded is a Memory over three interactions, and the test's context to
+// call it with.
+func seeded(t *testing.T) (context.Context, *service.Memory) {
+	return t.Context(), service.NewMemory([]*wwe.Interaction{
 		{InteractionID: "1", MediaType: "voice", State: wwe.StateTalking, CaseID: "c1", IsMainCaseInteraction: true, UserData: wwe.UserData{"A": "a", "N": wwe.UserData{"x": int64(1)}}},
 		{InteractionID: "2", MediaType: "voice", State: wwe.StateIdle, CaseID: "c2", UserData: wwe.UserData{}},
 		{InteractionID: "3", MediaType: "chat", State: wwe.StateRinging, CaseID: "c3", UserData: wwe.UserData{}},
-	}
-}
-
-func code(err error) wwe.Code {
-	var e *wwe.Error
-	if errors.As(err, &e) {
-		return e.Code
-	}
-	return ""
+	})
 }
 
 // TestMemoryRefusalsChangeNothing: every refused command leaves the service
@@ -52,13 +46,13 @@ func TestMemoryRefusalsChangeNothing(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			m := NewMemory(testSeed())
-			before, _ := m.Interactions(context.Background())
-			_, err := m.Do(context.Background(), tt.cmd)
-			if code(err) != tt.want {
+			ctx, m := seeded(t)
+			before, _ := m.Interactions(ctx)
+			_, err := m.Do(ctx, tt.cmd)
+			if errCode(err) != tt.want {
 				t.Fatalf("err = %v, want %s", err, tt.want)
 			}
-			after, _ := m.Interactions(context.Background())
+			after, _ := m.Interactions(ctx)
 			if diff := cmp.Diff(before, after); diff != "" {
 				t.Errorf("refusal changed the service (-before +after):\n%s", diff)
 			}
@@ -68,8 +62,7 @@ func TestMemoryRefusalsChangeNothing(t *testing.T) {
 
 func TestMemoryUserDataAndMarkdone(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
-	m := NewMemory(testSeed())
+	ctx, m := seeded(t)
 	it, err := m.Do(ctx, wwe.Command{Op: wwe.OpSetUserData, InteractionID: "1", KeyValues: wwe.UserData{"N": "flat", "B": int64(2)}})
 	if err != nil {
 		t.Fatal(err)
@@ -98,7 +91,7 @@ func TestMemoryUserDataAndMarkdone(t *testing.T) {
 	if _, err := m.Do(ctx, wwe.Command{Op: wwe.OpUnblockMarkdone, InteractionID: "1", Origin: "https://b"}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := m.Do(ctx, wwe.Command{Op: wwe.OpMarkDone, InteractionID: "1"}); code(err) != wwe.CodeMarkdoneBlocked {
+	if _, err := m.Do(ctx, wwe.Command{Op: wwe.OpMarkDone, InteractionID: "1"}); errCode(err) != wwe.CodeMarkdoneBlocked {
 		t.Fatalf("another origin cleared the block: %v", err)
 	}
 	if _, err := m.Do(ctx, wwe.Command{Op: wwe.OpUnblockMarkdone, InteractionID: "1", Origin: "https://a"}); err != nil {
@@ -108,16 +101,14 @@ func TestMemoryUserDataAndMarkdone(t *testing.T) {
 	if err != nil || done.State != wwe.StateCompleted || !done.IsDone {
 		t.Fatalf("markdone: %+v %v", done, err)
 	}
-	if _, err := m.Do(ctx, wwe.Command{Op: wwe.OpMarkDone, InteractionID: "1"}); code(err) != wwe.CodeInvalidState {
+	if _, err := m.Do(ctx, wwe.Command{Op: wwe.OpMarkDone, InteractionID: "1"}); errCode(err) != wwe.CodeInvalidState {
 		t.Errorf("second markdone: %v", err)
 	}
 }
 
 func TestMemoryEvents(t *testing.T) {
 	t.Parallel()
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	m := NewMemory(testSeed())
+	ctx, m := seeded(t) // the subscription ends with the test
 	events, _ := m.Subscribe(ctx)
 	for _, c := range []string{"c1", "c3"} {
 		if _, err := m.Do(ctx, wwe.Command{Op: wwe.OpSelectCaseByCaseID, CaseID: c}); err != nil {
@@ -140,8 +131,7 @@ func TestMemoryEvents(t *testing.T) {
 
 func TestMemorySlowSubscriberIsCutOff(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
-	m := NewMemory(testSeed())
+	ctx, m := seeded(t)
 	events, _ := m.Subscribe(ctx)
 	for i := range fanout.Buffer + 10 {
 		if _, err := m.Do(ctx, wwe.Command{Op: wwe.OpSetUserData, InteractionID: "1", KeyValues: wwe.UserData{"i": int64(i)}}); err != nil {
@@ -159,8 +149,7 @@ func TestMemorySlowSubscriberIsCutOff(t *testing.T) {
 
 func TestMemoryConcurrentWriters(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
-	m := NewMemory(testSeed())
+	ctx, m := seeded(t)
 	var wg sync.WaitGroup
 	for w := range 8 {
 		wg.Go(func() {
@@ -182,37 +171,23 @@ func TestMemoryConcurrentWriters(t *testing.T) {
 
 func TestLoadSeed(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
-	good := filepath.Join(dir, "seed.yaml")
-	bad := filepath.Join(dir, "bad.json")
-	mustWrite(t, good, "- interactionId: \"7\"\n  mediaType: voice\n  state: TALKING\n  userData: {A: x, N: 3, K: {B: y}}\n")
-	mustWrite(t, bad, `[{"interactionId":"1","mediaType":"voice","state":"TALKING","userData":{"F":1.5}},{"interactionId":"1","state":""}]`)
-	seed, err := LoadSeed(good)
+	good := writeFile(t, "seed.yaml", "- interactionId: \"7\"\n  mediaType: voice\n  state: TALKING\n  userData: {A: x, N: 3, K: {B: y}}\n")
+	bad := writeFile(t, "bad.json", `[{"interactionId":"1","mediaType":"voice","state":"TALKING","userData":{"F":1.5}},{"interactionId":"1","state":""}]`)
+	seed, err := service.LoadSeed(good)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if diff := cmp.Diff(wwe.UserData{"A": "x", "N": int64(3), "K": wwe.UserData{"B": "y"}}, seed[0].UserData); diff != "" {
 		t.Errorf("normalized user data (-want +got):\n%s", diff)
 	}
-	_, err = LoadSeed(bad)
+	_, err = service.LoadSeed(bad)
 	if err == nil {
 		t.Fatal("bad seed loaded")
 	}
-	for _, want := range []string{"entry 0: userData", "entry 1: interactionId \"1\" is used twice", "entry 1: mediaType is required", "entry 1: state is required"} {
-		if !strings.Contains(err.Error(), want) {
-			t.Errorf("error does not report %q:\n%v", want, err)
-		}
-	}
-	mustWrite(t, bad, `[{"interactionId":"1","bogus":true}]`)
-	if _, err := LoadSeed(bad); err == nil || !strings.Contains(err.Error(), "bogus") {
+	testkit.ErrorReports(t, err, "entry 0: userData", "entry 1: interactionId \"1\" is used twice", "entry 1: mediaType is required", "entry 1: state is required")
+	bad = writeFile(t, "bad.json", `[{"interactionId":"1","bogus":true}]`)
+	if _, err := service.LoadSeed(bad); err == nil || !strings.Contains(err.Error(), "bogus") {
 		t.Errorf("unknown field: %v", err)
-	}
-}
-
-func mustWrite(t *testing.T, path, content string) {
-	t.Helper()
-	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
-		t.Fatal(err)
 	}
 }
 
@@ -222,7 +197,7 @@ func mustWrite(t *testing.T, path, content string) {
 func TestMemoryVersions(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	m := NewMemory([]*wwe.Interaction{{InteractionID: "1", MediaType: "voice", State: wwe.StateTalking}})
+	m := service.NewMemory([]*wwe.Interaction{{InteractionID: "1", MediaType: "voice", State: wwe.StateTalking}})
 	version := func() int64 {
 		it, err := m.Interaction(ctx, "1")
 		if err != nil {

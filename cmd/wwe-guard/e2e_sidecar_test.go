@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"context"
 	"net/http"
 	"os/exec"
 	"path/filepath"
@@ -10,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/wwe-guard/wwe-guard/internal/testkit"
 )
 
 // startSim builds cmd/wwe-sim and starts it as its own process on a free
@@ -30,19 +31,8 @@ func startSimSeed(t *testing.T, seedJSON string) string {
 	}
 	seed := filepath.Join(dir, "seed.json")
 	mustWrite(t, seed, seedJSON)
-	ctx, cancel := context.WithCancel(context.Background())
-	cmd := exec.CommandContext(ctx, bin, "--listen", "127.0.0.1:0", "--seed", seed)
-	stderr, err := cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		cancel()
-		_ = cmd.Wait()
-	})
+	cmd := exec.Command(bin, "--listen", "127.0.0.1:0", "--seed", seed)
+	stderr := testkit.Start(t, cmd, cmd.StderrPipe)
 	addr := make(chan string, 1)
 	exited := make(chan string, 1)
 	go func() {

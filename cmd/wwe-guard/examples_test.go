@@ -17,6 +17,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"gopkg.in/yaml.v3"
+
+	"github.com/wwe-guard/wwe-guard/internal/testkit"
 )
 
 // Every directory under examples/ is a runnable scenario: guard.yaml, its
@@ -164,7 +166,7 @@ func (s step) replay(t *testing.T, base string) string {
 		t.Errorf("the answer has no X-Decision-Id")
 	}
 	if s.Expect.DeniedKeys != nil {
-		if diff := cmp.Diff(jsonValue(t, s.Expect.DeniedKeys), r.body["deniedKeys"]); diff != "" {
+		if diff := cmp.Diff(testkit.JSONValue(t, s.Expect.DeniedKeys), r.body["deniedKeys"]); diff != "" {
 			t.Errorf("deniedKeys (-want +got):\n%s", diff)
 		}
 	}
@@ -178,7 +180,7 @@ func (s step) replay(t *testing.T, base string) string {
 			t.Errorf("body has no %s: %s", path, r.raw)
 			continue
 		}
-		if diff := cmp.Diff(jsonValue(t, want), got); diff != "" {
+		if diff := cmp.Diff(testkit.JSONValue(t, want), got); diff != "" {
 			t.Errorf("body %s (-want +got):\n%s", path, diff)
 		}
 	}
@@ -235,21 +237,6 @@ func field(doc any, path string) (any, bool) {
 		}
 	}
 	return doc, true
-}
-
-// jsonValue is v as encoding/json decodes it (numbers as float64, ...), so a
-// value from YAML compares with one from a response.
-func jsonValue(t *testing.T, v any) any {
-	t.Helper()
-	b, err := json.Marshal(v)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out any
-	if err := json.Unmarshal(b, &out); err != nil {
-		t.Fatal(err)
-	}
-	return out
 }
 
 // checkMaskedLog checks the decision log an example writes, once it holds

@@ -35,6 +35,24 @@ func receive(t *testing.T, ch <-chan wwe.Event, n int) (ids []string, closed boo
 	return ids, false
 }
 
+// expectEvents receives up to n events from ch, and checks that their ids
+// are want and whether ch was closed after them.
+func expectEvents(t *testing.T, who string, ch <-chan wwe.Event, n int, want []string, wantClosed bool) {
+	t.Helper()
+	got, closed := receive(t, ch, n)
+	if diff := cmp.Diff(want, got); diff != "" || closed != wantClosed {
+		t.Errorf("%s subscriber: closed %v, want %v; events (-want +got):\n%s", who, closed, wantClosed, diff)
+	}
+}
+
+// expectDropped checks how many subscribers b has cut off.
+func expectDropped(t *testing.T, b *fanout.Broadcaster, want int64) {
+	t.Helper()
+	if n := b.Dropped(); n != want {
+		t.Errorf("Dropped = %d, want %d", n, want)
+	}
+}
+
 // ids are the ids of events from to to-1.
 func ids(from, to int) []string {
 	out := make([]string, 0, to-from)
@@ -93,14 +111,9 @@ func TestPublishOrder(t *testing.T) {
 		"first":  {first, ids(0, 100)},
 		"second": {second, ids(1, 100)},
 	} {
-		got, closed := receive(t, tc.ch, len(tc.want))
-		if diff := cmp.Diff(tc.want, got); diff != "" || closed {
-			t.Errorf("%s subscriber: closed %v, events (-want +got):\n%s", name, closed, diff)
-		}
+		expectEvents(t, name, tc.ch, len(tc.want), tc.want, false)
 	}
-	if n := b.Dropped(); n != 0 {
-		t.Errorf("Dropped = %d, want 0", n)
-	}
+	expectDropped(t, b, 0)
 }
 
 // TestSlowSubscriberIsCutOff: a subscriber that falls Buffer events behind
@@ -121,13 +134,8 @@ func TestSlowSubscriberIsCutOff(t *testing.T) {
 			t.Fatalf("after event %d, Dropped = %d, want %d: cut off when it falls %d behind", i, b.Dropped(), want, fanout.Buffer)
 		}
 	}
-	got, closed := receive(t, slow, total)
-	if diff := cmp.Diff(ids(0, fanout.Buffer), got); diff != "" || !closed {
-		t.Errorf("slow subscriber: closed %v, events (-want +got):\n%s", closed, diff)
-	}
-	if n := b.Dropped(); n != 1 {
-		t.Errorf("Dropped = %d, want 1", n)
-	}
+	expectEvents(t, "slow", slow, total, ids(0, fanout.Buffer), true)
+	expectDropped(t, b, 1)
 }
 
 // TestContextEndRemovesSubscriber: a subscriber whose context ends has its
@@ -142,13 +150,8 @@ func TestContextEndRemovesSubscriber(t *testing.T) {
 	cancel()
 	waitClosed(t, gone)
 	b.Publish(event(1))
-	got, closed := receive(t, stays, 2)
-	if diff := cmp.Diff(ids(0, 2), got); diff != "" || closed {
-		t.Errorf("remaining subscriber: closed %v, events (-want +got):\n%s", closed, diff)
-	}
-	if n := b.Dropped(); n != 0 {
-		t.Errorf("Dropped = %d, want 0", n)
-	}
+	expectEvents(t, "remaining", stays, 2, ids(0, 2), false)
+	expectDropped(t, b, 0)
 }
 
 // TestPublishNeverBlocks: subscribers that never read hold up no publisher.
@@ -171,7 +174,5 @@ func TestPublishNeverBlocks(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("Publish blocked on subscribers that do not read")
 	}
-	if n := b.Dropped(); n != idle {
-		t.Errorf("Dropped = %d, want %d", n, idle)
-	}
+	expectDropped(t, b, idle)
 }

@@ -112,7 +112,7 @@ func (i *Interaction) UnmarshalJSON(b []byte) error {
 			first, firstName = err, string(name)
 		}
 		if !known {
-			return i.keep(name, raw)
+			return keepExtra(&i.Extra, name, raw)
 		}
 		return nil
 	})
@@ -125,36 +125,24 @@ func (i *Interaction) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// keep stores a copy of an attribute Interaction does not model.
-func (i *Interaction) keep(name, raw []byte) error {
-	v, err := extraValue(name, raw)
-	if err != nil {
-		return err
-	}
-	if i.Extra == nil {
-		i.Extra = map[string]json.RawMessage{}
-	}
-	i.Extra[string(name)] = v
-	return nil
-}
-
-// extraValue checks and copies the value of a member kept in Extra.
-func extraValue(name, raw []byte) (json.RawMessage, error) {
+// keepExtra stores in *extra (made on first use) a copy of the member name
+// with the JSON value raw, an attribute its type does not model.
+func keepExtra(extra *map[string]json.RawMessage, name, raw []byte) error {
 	if !json.Valid(raw) {
-		return nil, fmt.Errorf("attribute %q: invalid JSON value", name)
+		return fmt.Errorf("attribute %q: invalid JSON value", name)
 	}
-	return bytes.Clone(raw), nil
+	if *extra == nil {
+		*extra = map[string]json.RawMessage{}
+	}
+	(*extra)[string(name)] = bytes.Clone(raw)
+	return nil
 }
 
 // MarshalJSON encodes an interaction: the modelled attributes, then the
 // members of Extra (by name) unchanged.
 func (i Interaction) MarshalJSON() ([]byte, error) {
 	type plain Interaction // the same fields without these methods
-	b, err := json.Marshal(plain(i))
-	if err != nil || len(i.Extra) == 0 {
-		return b, err
-	}
-	return appendExtra(b, i.Extra, Modelled)
+	return marshalWithExtra(plain(i), i.Extra, Modelled)
 }
 
 // UnmarshalJSON decodes a party: its name, and every other member into
@@ -171,15 +159,7 @@ func (p *Party) UnmarshalJSON(b []byte) error {
 			}
 			return nil
 		}
-		v, err := extraValue(name, raw)
-		if err != nil {
-			return err
-		}
-		if p.Extra == nil {
-			p.Extra = map[string]json.RawMessage{}
-		}
-		p.Extra[string(name)] = v
-		return nil
+		return keepExtra(&p.Extra, name, raw)
 	})
 	if err != nil {
 		return fmt.Errorf("party: %w", err)
@@ -190,11 +170,17 @@ func (p *Party) UnmarshalJSON(b []byte) error {
 // MarshalJSON encodes a party: its name, then the members of Extra.
 func (p Party) MarshalJSON() ([]byte, error) {
 	type plain Party
-	b, err := json.Marshal(plain(p))
-	if err != nil || len(p.Extra) == 0 {
+	return marshalWithExtra(plain(p), p.Extra, func(name string) bool { return name == "name" })
+}
+
+// marshalWithExtra encodes plain, a type's fields without its MarshalJSON,
+// then the members of extra that modelled does not report.
+func marshalWithExtra(plain any, extra map[string]json.RawMessage, modelled func(string) bool) ([]byte, error) {
+	b, err := json.Marshal(plain)
+	if err != nil || len(extra) == 0 {
 		return b, err
 	}
-	return appendExtra(b, p.Extra, func(name string) bool { return name == "name" })
+	return appendExtra(b, extra, modelled)
 }
 
 // appendExtra inserts the members of extra, sorted by name, before the
