@@ -69,6 +69,12 @@ type reply struct {
 // send makes one request; headers alternate name, value.
 func send(t *testing.T, method, url, body string, headers ...string) reply {
 	t.Helper()
+	return sendWith(t, http.DefaultClient, method, url, body, headers...)
+}
+
+// sendWith is send through client.
+func sendWith(t *testing.T, client *http.Client, method, url, body string, headers ...string) reply {
+	t.Helper()
 	var r io.Reader
 	if body != "" {
 		r = strings.NewReader(body)
@@ -87,7 +93,7 @@ func send(t *testing.T, method, url, body string, headers ...string) reply {
 		}
 		req.Header.Set(headers[i], headers[i+1])
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := client.Do(req)
 	if err != nil {
 		t.Fatalf("%s %s: %v", method, url, err)
 	}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -78,33 +77,37 @@ func TestE2EWorkspaceDoorSessionAndReads(t *testing.T) {
 	t.Parallel()
 	gws := newFakeGWS(t)
 	base := startGuard(t, "--config", writeWorkspaceConfig(t, gws.URL, doorOptions))
-	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	noRedirects := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 
-	resp := do(t, client, http.MethodPost, base+"/workspace/v3/initialize-workspace?code=42", "", "")
-	cookie := resp.Header.Get("Set-Cookie")
-	if resp.StatusCode != http.StatusOK || !strings.HasPrefix(cookie, "WORKSPACE_SESSIONID=s1") ||
+	init := send(t, http.MethodPost, base+"/workspace/v3/initialize-workspace?code=42", "")
+	cookie := init.header.Get("Set-Cookie")
+	if init.status != http.StatusOK || !strings.HasPrefix(cookie, "WORKSPACE_SESSIONID=s1") ||
 		strings.Contains(strings.ToLower(cookie), "domain") || strings.Contains(cookie, "Secure") {
-		t.Fatalf("initialize-workspace: %d, Set-Cookie %q; want the session cookie, host-only, not Secure over http", resp.StatusCode, cookie)
+		t.Fatalf("initialize-workspace: %d, Set-Cookie %q; want the session cookie, host-only, not Secure over http", init.status, cookie)
 	}
 	session := "WORKSPACE_SESSIONID=s1"
 
-	snap := body(t, do(t, client, http.MethodGet, base+"/workspace/v3/current-session", "", session))
+	snap := send(t, http.MethodGet, base+"/workspace/v3/current-session", "", "Cookie", session).raw
 	if !strings.Contains(snap, `"shown"`) || strings.Contains(snap, "Secret") || strings.Contains(snap, "hidden") || strings.Contains(snap, "deep") {
 		t.Errorf("current-session as the client reads it: %s", snap)
 	}
-	poll := body(t, do(t, client, http.MethodPost, base+"/workspace/v3/notifications/connect",
-		`[{"id":"2","channel":"/meta/connect","connectionType":"long-polling","clientId":"c"}]`, session))
+	poll := send(t, http.MethodPost, base+"/workspace/v3/notifications/connect",
+		`[{"id":"2","channel":"/meta/connect","connectionType":"long-polling","clientId":"c"}]`, "Cookie", session).raw
 	if !strings.Contains(poll, `"Notes"`) || strings.Contains(poll, "Secret") {
 		t.Errorf("long-poll as the client reads it: %s", poll)
 	}
-	out := do(t, client, http.MethodGet, base+"/workspace/v3/logout", "", session)
-	if loc := out.Header.Get("Location"); out.StatusCode != http.StatusFound || loc != base+"/workspace/v3/login?after=logout" {
-		t.Errorf("logout redirect: %d to %q, want it rewritten to the guard", out.StatusCode, loc)
+	out := sendWith(t, noRedirects, http.MethodGet, base+"/workspace/v3/logout", "", "Cookie", session)
+	if loc := out.header.Get("Location"); out.status != http.StatusFound || loc != base+"/workspace/v3/login?after=logout" {
+		t.Errorf("logout redirect: %d to %q, want it rewritten to the guard", out.status, loc)
 	}
-	for _, r := range gws.received() {
-		if strings.Contains(r, "current-session") && !strings.Contains(r, "GET /workspace/v3/current-session") {
-			t.Errorf("unexpected: %s", r)
-		}
+}
+
+// expectV3 fails unless r is a refusal in v3's envelope with status and code.
+func expectV3(t *testing.T, name string, r reply, status int, code string) {
+	t.Helper()
+	st, _ := r.body["status"].(map[string]any)
+	if r.status != status || r.body["errorCode"] != code || st["code"] != 3.0 {
+		t.Errorf("%s: %d %s, want %d with status code 3 and %s", name, r.status, r.raw, status, code)
 	}
 }
 
@@ -114,48 +117,46 @@ func TestE2EWorkspaceDoorRefusesWithoutForwarding(t *testing.T) {
 	t.Parallel()
 	gws := newFakeGWS(t)
 	base := startGuard(t, "--config", writeWorkspaceConfig(t, gws.URL, doorOptions))
-	client := &http.Client{}
 	for name, tc := range map[string]struct {
 		method, path, body string
-		header             [2]string
+		header             []string
 		status             int
 		code               string
 	}{
-		"encoded slash":        {http.MethodPost, "/workspace/v3/voice/calls/x%2F..%2Fy/answer", "{}", [2]string{}, 400, "INVALID_REQUEST"},
-		"dot dot":              {http.MethodPost, "/workspace/v3/voice/calls/../calls/c1/answer", "{}", [2]string{}, 400, "INVALID_REQUEST"},
-		"path parameter":       {http.MethodPost, "/workspace/v3/voice/calls/c1;x=1/answer", "{}", [2]string{}, 400, "INVALID_REQUEST"},
-		"unknown route":        {http.MethodPost, "/workspace/v3/voice/calls/c1/no-such-thing", "{}", [2]string{}, 404, "NOT_FOUND"},
-		"upgrade":              {http.MethodGet, "/workspace/v3/notifications", "", [2]string{"Upgrade", "websocket"}, 400, "INVALID_REQUEST"},
-		"wildcard subscribe":   {http.MethodPost, "/workspace/v3/notifications/", `[{"channel":"/meta/subscribe","subscription":"/workspace/v3/**"}]`, [2]string{}, 403, "REQUEST_NOT_ALLOWED"},
-		"publish":              {http.MethodPost, "/workspace/v3/notifications/", `[{"channel":"/workspace/v3/voice","data":{}}]`, [2]string{}, 403, "REQUEST_NOT_ALLOWED"},
-		"callback polling":     {http.MethodPost, "/workspace/v3/notifications/connect", `[{"channel":"/meta/connect","connectionType":"callback-polling"}]`, [2]string{}, 400, "INVALID_REQUEST"},
-		"get notifications":    {http.MethodGet, "/workspace/v3/notifications/connect", "", [2]string{}, 404, "NOT_FOUND"},
-		"session cookie twice": {http.MethodGet, "/workspace/v3/current-session", "", [2]string{"Cookie", "WORKSPACE_SESSIONID=a; WORKSPACE_SESSIONID=b"}, 400, "INVALID_REQUEST"},
-		"undecided write":      {http.MethodPost, "/workspace/v3/voice/calls/c1/update-user-data", `{"data":{"userData":[{"key":"Notes","type":"str","value":"x"}]}}`, [2]string{}, 501, "NOT_IMPLEMENTED"},
-		"undecided complete":   {http.MethodPost, "/workspace/v3/voice/calls/c1/complete", `{"data":{"userData":[]}}`, [2]string{}, 501, "NOT_IMPLEMENTED"},
+		"encoded slash":        {http.MethodPost, "/workspace/v3/voice/calls/x%2F..%2Fy/answer", "{}", nil, 400, "INVALID_REQUEST"},
+		"dot dot":              {http.MethodPost, "/workspace/v3/voice/calls/../calls/c1/answer", "{}", nil, 400, "INVALID_REQUEST"},
+		"path parameter":       {http.MethodPost, "/workspace/v3/voice/calls/c1;x=1/answer", "{}", nil, 400, "INVALID_REQUEST"},
+		"unknown route":        {http.MethodPost, "/workspace/v3/voice/calls/c1/no-such-thing", "{}", nil, 404, "NOT_FOUND"},
+		"upgrade":              {http.MethodGet, "/workspace/v3/notifications", "", []string{"Upgrade", "websocket"}, 400, "INVALID_REQUEST"},
+		"wildcard subscribe":   {http.MethodPost, "/workspace/v3/notifications/", `[{"channel":"/meta/subscribe","subscription":"/workspace/v3/**"}]`, nil, 403, "REQUEST_NOT_ALLOWED"},
+		"publish":              {http.MethodPost, "/workspace/v3/notifications/", `[{"channel":"/workspace/v3/voice","data":{}}]`, nil, 403, "REQUEST_NOT_ALLOWED"},
+		"callback polling":     {http.MethodPost, "/workspace/v3/notifications/connect", `[{"channel":"/meta/connect","connectionType":"callback-polling"}]`, nil, 400, "INVALID_REQUEST"},
+		"get notifications":    {http.MethodGet, "/workspace/v3/notifications/connect", "", nil, 404, "NOT_FOUND"},
+		"session cookie twice": {http.MethodGet, "/workspace/v3/current-session", "", []string{"Cookie", "WORKSPACE_SESSIONID=a; WORKSPACE_SESSIONID=b"}, 400, "INVALID_REQUEST"},
+		"undecided write":      {http.MethodPost, "/workspace/v3/voice/calls/c1/update-user-data", `{"data":{"userData":[{"key":"Notes","type":"str","value":"x"}]}}`, nil, 501, "NOT_IMPLEMENTED"},
+		"undecided complete":   {http.MethodPost, "/workspace/v3/voice/calls/c1/complete", `{"data":{"userData":[]}}`, nil, 501, "NOT_IMPLEMENTED"},
 	} {
-		req, _ := http.NewRequest(tc.method, base+tc.path, strings.NewReader(tc.body))
-		if tc.header[0] != "" {
-			req.Header.Set(tc.header[0], tc.header[1])
-		}
-		req.URL.Opaque = tc.path // sent as written, not cleaned by the client
-		resp, err := client.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var got struct {
-			Status    struct{ Code int } `json:"status"`
-			ErrorCode string             `json:"errorCode"`
-		}
-		raw, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		if err := json.Unmarshal(raw, &got); err != nil || resp.StatusCode != tc.status || got.ErrorCode != tc.code || got.Status.Code != 3 {
-			t.Errorf("%s: %d %s, want %d with status code 3 and %s", name, resp.StatusCode, raw, tc.status, tc.code)
-		}
+		expectV3(t, name, sendRaw(t, tc.method, base, tc.path, tc.body, tc.header...), tc.status, tc.code)
 	}
 	if seen := gws.received(); len(seen) != 0 {
 		t.Errorf("refused requests reached GWS: %q", seen)
 	}
+}
+
+// sendRaw is send with the path put on the wire as written, not cleaned or
+// re-escaped by the client.
+func sendRaw(t *testing.T, method, base, path, body string, headers ...string) reply {
+	t.Helper()
+	return sendWith(t, &http.Client{Transport: rawPath{path}}, method, base+"/raw", body, headers...)
+}
+
+// rawPath sends every request with its path replaced by the one it holds.
+type rawPath struct{ path string }
+
+func (p rawPath) RoundTrip(r *http.Request) (*http.Response, error) {
+	r = r.Clone(r.Context())
+	r.URL.Opaque = p.path
+	return http.DefaultTransport.RoundTrip(r)
 }
 
 // TestE2EWorkspaceDoorUpstreamAnswers: activate-channels goes out holding
@@ -166,48 +167,15 @@ func TestE2EWorkspaceDoorUpstreamAnswers(t *testing.T) {
 	t.Parallel()
 	gws := newFakeGWS(t)
 	base := startGuard(t, "--config", writeWorkspaceConfig(t, gws.URL, doorOptions))
-	client := &http.Client{}
-	do(t, client, http.MethodPost, base+"/workspace/v3/activate-channels", `{"data":{"agentId":"a","autoCompleteCall":true}}`, "WORKSPACE_SESSIONID=s1")
+	send(t, http.MethodPost, base+"/workspace/v3/activate-channels", `{"data":{"agentId":"a","autoCompleteCall":true}}`, "Cookie", "WORKSPACE_SESSIONID=s1")
 	if seen := gws.received(); len(seen) != 1 || !strings.Contains(seen[0], `"autoCompleteCall":false`) || !strings.Contains(seen[0], `"agentId":"a"`) {
 		t.Errorf("activate-channels reached GWS as %q", seen)
 	}
-	answer := do(t, client, http.MethodPost, base+"/workspace/v3/voice/calls/c1/answer", `{"data":{}}`, "")
-	if got := body(t, answer); answer.StatusCode != http.StatusInternalServerError || got != `{"status":{"code":4,"message":"upstream error"}}` {
-		t.Errorf("GWS's HTML error: %d %s", answer.StatusCode, got)
+	answer := send(t, http.MethodPost, base+"/workspace/v3/voice/calls/c1/answer", `{"data":{}}`)
+	if answer.status != http.StatusInternalServerError || answer.raw != `{"status":{"code":4,"message":"upstream error"}}` {
+		t.Errorf("GWS's HTML error: %d %s", answer.status, answer.raw)
 	}
 	gws.Close()
-	down := do(t, client, http.MethodGet, base+"/workspace/v3/current-session", "", "WORKSPACE_SESSIONID=s1")
-	if got := body(t, down); down.StatusCode != http.StatusBadGateway || !strings.Contains(got, `"SERVICE_UNAVAILABLE"`) || !strings.Contains(got, `"code":3`) {
-		t.Errorf("GWS down: %d %s", down.StatusCode, got)
-	}
-}
-
-func do(t *testing.T, client *http.Client, method, url, reqBody, cookie string) *http.Response {
-	t.Helper()
-	var rd io.Reader
-	if reqBody != "" {
-		rd = strings.NewReader(reqBody)
-	}
-	req, err := http.NewRequest(method, url, rd)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if cookie != "" {
-		req.Header.Set("Cookie", cookie)
-	}
-	resp, err := client.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { resp.Body.Close() })
-	return resp
-}
-
-func body(t *testing.T, resp *http.Response) string {
-	t.Helper()
-	raw, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(raw)
+	expectV3(t, "GWS down", send(t, http.MethodGet, base+"/workspace/v3/current-session", "", "Cookie", "WORKSPACE_SESSIONID=s1"),
+		http.StatusBadGateway, "SERVICE_UNAVAILABLE")
 }
