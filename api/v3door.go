@@ -113,7 +113,11 @@ func (s *Server) v3Unknown(x *v3Exchange) error {
 	if !s.v3.AllowUnknownRoutes {
 		return s.v3Failure(x.c, wwe.Errorf(wwe.CodeNotFound, "no such Workspace API route"))
 	}
-	if v3CarriesUserData(x.body) {
+	carries, err := workspace.CarriesUserData(x.body)
+	if err != nil {
+		return s.v3Failure(x.c, wwe.Errorf(wwe.CodeInvalidRequest, "%v", err))
+	}
+	if carries {
 		return s.v3Failure(x.c, wwe.Errorf(wwe.CodeRequestNotAllowed, "user data on a route the guard does not know"))
 	}
 	return s.v3Pass(x, x.body, 0)

@@ -105,7 +105,7 @@ func (s *Server) v3ActivateChannels(x *v3Exchange) error {
 	auto := v3AutoComplete(body)
 	if s.v3.HoldAutoComplete {
 		var err error
-		if body, err = v3HoldAutoComplete(body); err != nil {
+		if body, err = workspace.SetAutoCompleteFalse(body); err != nil {
 			return s.v3Failure(x.c, wwe.Errorf(wwe.CodeInvalidRequest, "%v", err))
 		}
 		auto = false
