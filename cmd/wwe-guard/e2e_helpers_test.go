@@ -2,6 +2,8 @@ package main
 
 import (
 	"bufio"
+	"bytes"
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -45,6 +47,24 @@ func writeConfig(t *testing.T, options, extra string) string {
 	path := filepath.Join(dir, "guard.yaml")
 	mustWrite(t, path, cfg)
 	return path
+}
+
+// expectRefusedConfig checks that check and serve both refuse the config
+// cfg with an error that reports each of want. A serve that starts (it
+// should not) stops after five seconds.
+func expectRefusedConfig(t *testing.T, cfg string, want ...string) {
+	t.Helper()
+	checkErr := run(context.Background(), []string{"check", "--config", cfg}, &bytes.Buffer{}, &bytes.Buffer{})
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	serveErr := run(ctx, []string{"serve", "--config", cfg, "--listen", "127.0.0.1:0"}, &bytes.Buffer{}, &bytes.Buffer{})
+	for _, w := range want {
+		for name, err := range map[string]error{"check": checkErr, "serve": serveErr} {
+			if err == nil || !strings.Contains(err.Error(), w) {
+				t.Errorf("%s = %v\nwant the problem %q", name, err, w)
+			}
+		}
+	}
 }
 
 func mustWrite(t *testing.T, path, content string) {
