@@ -34,7 +34,7 @@ func ParseCurrentSession(body []byte) (Session, error) {
 		Data struct {
 			User struct {
 				ActiveSession *struct {
-					AutoCompleteCall *bool            `json:"autoCompleteCall"`
+					AutoCompleteCall *bool             `json:"autoCompleteCall"`
 					Calls            []json.RawMessage `json:"calls"`
 					Media            struct {
 						Channels []struct {
