@@ -98,8 +98,10 @@ func (s *Server) v3Pass(x *v3Exchange, body []byte, hold time.Duration) error {
 	return s.v3Answer(x, rep)
 }
 
-// v3Answer relays GWS's reply with its user data filtered.
+// v3Answer learns from GWS's reply and relays it with its user data
+// filtered.
 func (s *Server) v3Answer(x *v3Exchange, rep *v3Reply) error {
+	s.v3Learn(x, rep)
 	out, err := s.v3Readable(x, rep)
 	if err != nil {
 		return s.v3Failure(x.c, err)

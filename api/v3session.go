@@ -144,6 +144,33 @@ func (s *v3Session) remember(objects []*wwe.Interaction) {
 	}
 }
 
+// replace makes objects the session's whole view, as a current-session
+// snapshot reports it with GWS's autoCompleteCall; pending writes GWS has
+// now reported on are dropped.
+func (s *v3Session) replace(objects []*wwe.Interaction, autoComplete bool) {
+	s.mu.Lock()
+	s.view = map[string]*wwe.Interaction{}
+	s.autoComplete = autoComplete
+	s.mu.Unlock()
+	s.remember(objects)
+}
+
+// forget drops id from the view (GWS re-keyed the call).
+func (s *v3Session) forget(id string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.view, id)
+	delete(s.pending, id)
+}
+
+// autoCompleteNow reports whether GWS completes the session's released
+// calls by itself.
+func (s *v3Session) autoCompleteNow() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.autoComplete
+}
+
 // interaction is the session's view of id with the pending writes applied
 // (sets overwrite, deletes remove); nil when GWS has not reported it.
 func (s *v3Session) interaction(id string) *wwe.Interaction {

@@ -2,6 +2,7 @@ package gwssim
 
 import (
 	"encoding/json"
+	"github.com/wwe-guard/wwe-guard/internal/gwssim/gwstest"
 	"net/http"
 	"regexp"
 	"strings"
@@ -18,13 +19,13 @@ func workspaceConnect() workspace.Message {
 func TestHandshakeAndQueuedDeliveryIntoSubscribe(t *testing.T) {
 	t.Parallel()
 	_, srv := newSim(t, Config{Advice: 250 * time.Millisecond})
-	a := newAgentClient(t, srv)
-	code := a.signIn("JohnSmith")
-	a.do(http.MethodPost, "/workspace/v3/initialize-workspace?code="+code+"&redirect_uri="+redirectURI, "", nil)
+	a := gwstest.NewAgent(t, srv.URL)
+	code := a.SignIn("JohnSmith")
+	a.Do(http.MethodPost, "/workspace/v3/initialize-workspace?code="+code+"&redirect_uri="+redirectURI, "", nil)
 
 	// The official client's handshake path and fields.
 	body := `[{"id":"1","version":"1.0","minimumVersion":"1.0","channel":"/meta/handshake","supportedConnectionTypes":["long-polling","callback-polling"],"advice":{"timeout":60000,"interval":0}}]`
-	status, out, h := a.do(http.MethodPost, "/workspace/v3/notifications/handshake", "application/json;charset=UTF-8", []byte(body))
+	status, out, h := a.Do(http.MethodPost, "/workspace/v3/notifications/handshake", "application/json;charset=UTF-8", []byte(body))
 	var hs []workspace.Message
 	if err := json.Unmarshal(out, &hs); status != http.StatusOK || err != nil || len(hs) != 1 {
 		t.Fatalf("handshake: %d %s", status, out)
@@ -35,15 +36,15 @@ func TestHandshakeAndQueuedDeliveryIntoSubscribe(t *testing.T) {
 	if !strings.Contains(h.Get("Set-Cookie"), "BAYEUX_BROWSER=") {
 		t.Errorf("no BAYEUX_BROWSER cookie: %v", h)
 	}
-	a.clientID = hs[0].ClientID
+	a.ClientID = hs[0].ClientID
 
 	// The official client subscribes at /notifications/ (trailing slash);
 	// the initialization message comes back in that very reply.
-	msgs := a.bayeux("/", workspace.Message{Channel: workspace.MetaSubscribe, Subscription: workspace.ChannelInitialization})
+	msgs := a.Bayeux("/", workspace.Message{Channel: workspace.MetaSubscribe, Subscription: workspace.ChannelInitialization})
 	if len(msgs) != 2 || msgs[0].Channel != workspace.MetaSubscribe || !*msgs[0].Successful {
 		t.Fatalf("subscribe reply: %+v", msgs)
 	}
-	init := find(t, msgs, workspace.ChannelInitialization)
+	init := gwstest.Find(t, msgs, workspace.ChannelInitialization)
 	user := init["data"].(map[string]any)["user"].(map[string]any)
 	if init["messageType"] != "WorkspaceInitializationComplete" || init["state"] != "Complete" ||
 		user["agentLogin"] != "7001" || user["employeeId"] != "JohnSmith" || user["defaultPlace"] != "Place_7001" ||
@@ -55,21 +56,21 @@ func TestHandshakeAndQueuedDeliveryIntoSubscribe(t *testing.T) {
 func TestDeliversOnlySubscribedChannels(t *testing.T) {
 	t.Parallel()
 	_, srv := newSim(t, Config{Advice: 200 * time.Millisecond})
-	a := newAgentClient(t, srv)
-	a.start("JohnSmith", "", workspace.ChannelVoice)
-	a.connect() // drain DnStateChanged
-	simPost(t, srv, "/sim/offer", `{"agent":"JohnSmith"}`)
-	if msgs := a.connect(); len(msgs) != 0 {
+	a := gwstest.NewAgent(t, srv.URL)
+	a.Start("JohnSmith", "", workspace.ChannelVoice)
+	a.Connect() // drain DnStateChanged
+	gwstest.SimPost(t, srv.URL, "/sim/offer", `{"agent":"JohnSmith"}`)
+	if msgs := a.Connect(); len(msgs) != 0 {
 		t.Errorf("media messages reached a client subscribed to voice only: %+v", msgs)
 	}
 	// Queued messages come back in the reply to the next message, here a subscribe.
-	simPost(t, srv, "/sim/ring", `{"agent":"JohnSmith"}`)
-	msgs := a.bayeux("/subscribe", workspace.Message{Channel: workspace.MetaSubscribe, Subscription: "/workspace/v3/media/*"})
-	if call := find(t, msgs, workspace.ChannelVoice); call["messageType"] != "CallStateChanged" {
+	gwstest.SimPost(t, srv.URL, "/sim/ring", `{"agent":"JohnSmith"}`)
+	msgs := a.Bayeux("/subscribe", workspace.Message{Channel: workspace.MetaSubscribe, Subscription: "/workspace/v3/media/*"})
+	if call := gwstest.Find(t, msgs, workspace.ChannelVoice); call["messageType"] != "CallStateChanged" {
 		t.Errorf("subscribe reply: %v", call)
 	}
-	simPost(t, srv, "/sim/offer", `{"agent":"JohnSmith","mediatype":"email"}`)
-	if got := a.connect(); len(got) != 1 || got[0].Channel != "/workspace/v3/media/email" {
+	gwstest.SimPost(t, srv.URL, "/sim/offer", `{"agent":"JohnSmith","mediatype":"email"}`)
+	if got := a.Connect(); len(got) != 1 || got[0].Channel != "/workspace/v3/media/email" {
 		t.Errorf("with /workspace/v3/media/*: %+v", got)
 	}
 }
@@ -77,22 +78,22 @@ func TestDeliversOnlySubscribedChannels(t *testing.T) {
 func TestConnectIsHeldUntilAMessageOrTheAdvice(t *testing.T) {
 	t.Parallel()
 	_, srv := newSim(t, Config{Advice: 3 * time.Second})
-	a := newAgentClient(t, srv)
-	a.start("JohnSmith", "", workspace.ChannelVoice)
-	a.connect()
+	a := gwstest.NewAgent(t, srv.URL)
+	a.Start("JohnSmith", "", workspace.ChannelVoice)
+	a.Connect()
 	// The official client's first connect asks for an immediate answer.
 	start := time.Now()
 	zero := int64(0)
-	a.bayeux("/connect", workspace.Message{Channel: workspace.MetaConnect, Advice: &workspace.Advice{Timeout: &zero}})
+	a.Bayeux("/connect", workspace.Message{Channel: workspace.MetaConnect, Advice: &workspace.Advice{Timeout: &zero}})
 	if d := time.Since(start); d > time.Second {
 		t.Errorf("advice timeout 0 held %v", d)
 	}
 	go func() {
 		time.Sleep(100 * time.Millisecond)
-		simPost(t, srv, "/sim/ring", `{"agent":"JohnSmith"}`)
+		gwstest.SimPost(t, srv.URL, "/sim/ring", `{"agent":"JohnSmith"}`)
 	}()
 	start = time.Now()
-	msgs := a.connect()
+	msgs := a.Connect()
 	if d := time.Since(start); d > 2*time.Second || len(msgs) != 1 {
 		t.Errorf("held connect: %v, %+v", d, msgs)
 	}
@@ -101,11 +102,11 @@ func TestConnectIsHeldUntilAMessageOrTheAdvice(t *testing.T) {
 func TestConnectEndsWithTheAdvice(t *testing.T) {
 	t.Parallel()
 	_, srv := newSim(t, Config{Advice: 150 * time.Millisecond})
-	a := newAgentClient(t, srv)
-	a.start("JohnSmith", "", workspace.ChannelVoice)
-	a.connect()
+	a := gwstest.NewAgent(t, srv.URL)
+	a.Start("JohnSmith", "", workspace.ChannelVoice)
+	a.Connect()
 	start := time.Now()
-	msgs := a.bayeux("/connect", workspaceConnect())
+	msgs := a.Bayeux("/connect", workspaceConnect())
 	if d := time.Since(start); d < 100*time.Millisecond || len(msgs) != 1 || !*msgs[0].Successful || *msgs[0].Advice.Timeout != 150 {
 		t.Errorf("after %v: %+v", d, msgs)
 	}
@@ -114,25 +115,25 @@ func TestConnectEndsWithTheAdvice(t *testing.T) {
 func TestUnknownClientIsToldToHandshake(t *testing.T) {
 	t.Parallel()
 	_, srv := newSim(t, Config{})
-	a := newAgentClient(t, srv)
-	a.start("JohnSmith", "", workspace.ChannelVoice)
+	a := gwstest.NewAgent(t, srv.URL)
+	a.Start("JohnSmith", "", workspace.ChannelVoice)
 	for _, path := range []string{"/connect", "/subscribe"} {
-		a.clientID = strings.Repeat("0", 40)
+		a.ClientID = strings.Repeat("0", 40)
 		m := workspaceConnect()
 		if path == "/subscribe" {
 			m = workspace.Message{Channel: workspace.MetaSubscribe, Subscription: workspace.ChannelVoice}
 		}
-		msgs := a.bayeux(path, m)
+		msgs := a.Bayeux(path, m)
 		if len(msgs) != 1 || *msgs[0].Successful || msgs[0].Error != "402::session_unknown" ||
 			msgs[0].Advice == nil || msgs[0].Advice.Reconnect != "handshake" {
 			t.Errorf("%s with an unknown clientId: %+v", path, msgs)
 		}
 	}
-	a.handshake()
-	if msgs := a.bayeux("/disconnect", workspace.Message{Channel: workspace.MetaDisconnect}); len(msgs) != 1 || !*msgs[0].Successful {
+	a.Handshake()
+	if msgs := a.Bayeux("/disconnect", workspace.Message{Channel: workspace.MetaDisconnect}); len(msgs) != 1 || !*msgs[0].Successful {
 		t.Errorf("disconnect: %+v", msgs)
 	}
-	if msgs := a.bayeux("/connect", workspaceConnect()); msgs[0].Error != "402::session_unknown" {
+	if msgs := a.Bayeux("/connect", workspaceConnect()); msgs[0].Error != "402::session_unknown" {
 		t.Errorf("connect after disconnect: %+v", msgs)
 	}
 }
@@ -140,13 +141,13 @@ func TestUnknownClientIsToldToHandshake(t *testing.T) {
 func TestHandshakeWithoutASessionFails(t *testing.T) {
 	t.Parallel()
 	_, srv := newSim(t, Config{})
-	a := newAgentClient(t, srv)
-	msgs := a.bayeux("/handshake", workspace.Message{Channel: workspace.MetaHandshake})
+	a := gwstest.NewAgent(t, srv.URL)
+	msgs := a.Bayeux("/handshake", workspace.Message{Channel: workspace.MetaHandshake})
 	if len(msgs) != 1 || *msgs[0].Successful || msgs[0].ClientID != "" {
 		t.Errorf("handshake without a session: %+v", msgs)
 	}
-	status, body, _ := a.do(http.MethodPost, "/workspace/v3/notifications/connect", "application/json", []byte(`[{"channel":`))
-	if status != http.StatusBadRequest || mustEnvelope(t, body).Status.Code != 400 {
+	status, body, _ := a.Do(http.MethodPost, "/workspace/v3/notifications/connect", "application/json", []byte(`[{"channel":`))
+	if status != http.StatusBadRequest || gwstest.MustEnvelope(t, body).Status.Code != 400 {
 		t.Errorf("malformed Bayeux: %d %s", status, body)
 	}
 }
@@ -154,12 +155,12 @@ func TestHandshakeWithoutASessionFails(t *testing.T) {
 func TestSlowClientIsDropped(t *testing.T) {
 	t.Parallel()
 	_, srv := newSim(t, Config{MaxQueue: 3})
-	a := newAgentClient(t, srv)
-	a.start("JohnSmith", "", workspace.ChannelVoice)
+	a := gwstest.NewAgent(t, srv.URL)
+	a.Start("JohnSmith", "", workspace.ChannelVoice)
 	for range 4 {
-		simPost(t, srv, "/sim/ring", `{"agent":"JohnSmith"}`)
+		gwstest.SimPost(t, srv.URL, "/sim/ring", `{"agent":"JohnSmith"}`)
 	}
-	if msgs := a.bayeux("/connect", workspaceConnect()); msgs[0].Error != "402::session_unknown" {
+	if msgs := a.Bayeux("/connect", workspaceConnect()); msgs[0].Error != "402::session_unknown" {
 		t.Errorf("a client past MaxQueue: %+v", msgs)
 	}
 }

@@ -1,6 +1,7 @@
 package gwssim
 
 import (
+	"github.com/wwe-guard/wwe-guard/internal/gwssim/gwstest"
 	"net/http"
 	"strings"
 	"testing"
@@ -10,12 +11,12 @@ import (
 
 // interactions are the InteractionStateChanged notifications now queued,
 // with their channel.
-func (a *agentClient) interactions() ([]map[string]any, []string) {
-	a.tb.Helper()
+func interactions(a *gwstest.Agent) ([]map[string]any, []string) {
+	a.TB.Helper()
 	var out []map[string]any
 	var channels []string
-	for _, m := range a.connect() {
-		d := dataOf(a.tb, []workspace.Message{m})[0]
+	for _, m := range a.Connect() {
+		d := gwstest.DataOf(a.TB, []workspace.Message{m})[0]
 		if d["messageType"] == "InteractionStateChanged" {
 			out, channels = append(out, d), append(channels, m.Channel)
 		}
@@ -26,20 +27,20 @@ func (a *agentClient) interactions() ([]map[string]any, []string) {
 func TestWorkitemFlow(t *testing.T) {
 	t.Parallel()
 	_, srv := newSim(t, Config{})
-	a := newAgentClient(t, srv)
-	a.start("JohnSmith", "", workspace.ChannelMedia, "/workspace/v3/media/workitem")
-	a.connect()
-	ids := simPost(t, srv, "/sim/offer", `{"agent":"JohnSmith","userData":[{"key":"WIKey","type":"str","value":"w"}]}`)
-	if got, channels := a.interactions(); len(got) != 2 || strings.Join(channels, " ") != "/workspace/v3/media /workspace/v3/media/workitem" ||
+	a := gwstest.NewAgent(t, srv.URL)
+	a.Start("JohnSmith", "", workspace.ChannelMedia, "/workspace/v3/media/workitem")
+	a.Connect()
+	ids := gwstest.SimPost(t, srv.URL, "/sim/offer", `{"agent":"JohnSmith","userData":[{"key":"WIKey","type":"str","value":"w"}]}`)
+	if got, channels := interactions(a); len(got) != 2 || strings.Join(channels, " ") != "/workspace/v3/media /workspace/v3/media/workitem" ||
 		got[0]["interaction"].(map[string]any)["state"] != Invited {
 		t.Fatalf("offer: %v on %v", got, channels)
 	}
 	base := "/media/workitem/interactions/" + ids[0] + "/"
-	if status, env := a.post(base+"update-user-data", `{"data":{"userData":[]}}`); status != http.StatusConflict {
+	if status, env := a.Post(base+"update-user-data", `{"data":{"userData":[]}}`); status != http.StatusConflict {
 		t.Errorf("update on an Invited workitem: %d %+v", status, env)
 	}
-	a.mustOK(base+"accept", `{"operationId":"op-acc-1"}`)
-	if got, _ := a.interactions(); got[0]["operationId"] != "op-acc-1" || got[0]["interaction"].(map[string]any)["state"] != Processing {
+	a.MustOK(base+"accept", `{"operationId":"op-acc-1"}`)
+	if got, _ := interactions(a); got[0]["operationId"] != "op-acc-1" || got[0]["interaction"].(map[string]any)["state"] != Processing {
 		t.Errorf("accept: %v", got)
 	}
 	steps := []struct{ path, body, want string }{
@@ -52,30 +53,30 @@ func TestWorkitemFlow(t *testing.T) {
 			`[{"key":"P","type":"str","value":"p"}]`},
 	}
 	for _, st := range steps {
-		a.mustOK(base+st.path, st.body)
-		got, _ := a.interactions()
+		a.MustOK(base+st.path, st.body)
+		got, _ := interactions(a)
 		if len(got) < 2 || got[0]["notificationType"] != "PropertiesUpdated" {
 			t.Fatalf("%s: %v", st.path, got)
 		}
 		if ud := userDataJSON(t, got[0]["interaction"].(map[string]any)["userData"]); ud != st.want {
 			t.Errorf("%s: notified\n got %s\nwant %s", st.path, ud, st.want)
 		}
-		if _, body, _ := a.do(http.MethodGet, "/workspace/v3/current-session", "", nil); !strings.Contains(string(body), `"userData":`+st.want) {
+		if _, body, _ := a.Do(http.MethodGet, "/workspace/v3/current-session", "", nil); !strings.Contains(string(body), `"userData":`+st.want) {
 			t.Errorf("%s: current-session does not list %s: %s", st.path, st.want, body)
 		}
 	}
-	if status, _ := a.post(base+"delete-user-data", `{"data":{"userData":[{"key":"P","type":"str","value":"p"}]}}`); status != http.StatusBadRequest {
+	if status, _ := a.Post(base+"delete-user-data", `{"data":{"userData":[{"key":"P","type":"str","value":"p"}]}}`); status != http.StatusBadRequest {
 		t.Errorf("delete-user-data in the simulator's shape: %d", status)
 	}
-	a.mustOK(base+"complete", `{"operationId":"op-done"}`)
-	got, _ := a.interactions()
+	a.MustOK(base+"complete", `{"operationId":"op-done"}`)
+	got, _ := interactions(a)
 	if len(got) != 2 || got[0]["interaction"].(map[string]any)["state"] != Completed || got[0]["operationId"] != "op-done" {
 		t.Errorf("complete: %v", got)
 	}
-	if _, body, _ := a.do(http.MethodGet, "/workspace/v3/current-session", "", nil); strings.Contains(string(body), ids[0]) {
+	if _, body, _ := a.Do(http.MethodGet, "/workspace/v3/current-session", "", nil); strings.Contains(string(body), ids[0]) {
 		t.Errorf("a completed workitem is still listed: %s", body)
 	}
-	if status, env := a.post(base+"accept", `{}`); status != http.StatusNotFound || env.Status.Code != 404 {
+	if status, env := a.Post(base+"accept", `{}`); status != http.StatusNotFound || env.Status.Code != 404 {
 		t.Errorf("unknown interaction: %d %+v", status, env)
 	}
 }
@@ -83,13 +84,13 @@ func TestWorkitemFlow(t *testing.T) {
 func TestOtherMediaRoutes(t *testing.T) {
 	t.Parallel()
 	_, srv := newSim(t, Config{})
-	a := newAgentClient(t, srv)
-	a.start("JohnSmith", "", "/workspace/v3/media/**")
-	a.connect()
-	email := simPost(t, srv, "/sim/offer", `{"agent":"JohnSmith","mediatype":"email","subject":"Hi"}`)[0]
-	chat := simPost(t, srv, "/sim/offer", `{"agent":"JohnSmith","mediatype":"chat"}`)[0]
-	wi := simPost(t, srv, "/sim/offer", `{"agent":"JohnSmith"}`)[0]
-	a.connect()
+	a := gwstest.NewAgent(t, srv.URL)
+	a.Start("JohnSmith", "", "/workspace/v3/media/**")
+	a.Connect()
+	email := gwstest.SimPost(t, srv.URL, "/sim/offer", `{"agent":"JohnSmith","mediatype":"email","subject":"Hi"}`)[0]
+	chat := gwstest.SimPost(t, srv.URL, "/sim/offer", `{"agent":"JohnSmith","mediatype":"chat"}`)[0]
+	wi := gwstest.SimPost(t, srv.URL, "/sim/offer", `{"agent":"JohnSmith"}`)[0]
+	a.Connect()
 	ud := `"userData":[{"key":"K","type":"str","value":"v"}]`
 	for _, call := range []struct{ path, body string }{
 		{"/media/email/interactions/" + email + "/reply", `{"data":{` + ud + `}}`},
@@ -103,11 +104,11 @@ func TestOtherMediaRoutes(t *testing.T) {
 		{"/media-management/complete", `{"data":{"interactions":["` + wi + `"]}}`},
 		{"/ucs/interactions/" + wi + "/set-call-completed", `{"data":{"callDuration":5,` + ud + `}}`},
 	} {
-		if env := a.mustOK(call.path, call.body); env.Status.Code != 1 || env.OperationID == "" {
+		if env := a.MustOK(call.path, call.body); env.Status.Code != 1 || env.OperationID == "" {
 			t.Errorf("%s: %+v", call.path, env)
 		}
 	}
-	_, body, _ := a.do(http.MethodGet, "/workspace/v3/current-session", "", nil)
+	_, body, _ := a.Do(http.MethodGet, "/workspace/v3/current-session", "", nil)
 	if n := strings.Count(string(body), `"interactionType":"Outbound"`); n != 4 {
 		t.Errorf("%d outbound interactions listed, want 4 (reply, forward, two creates): %s", n, body)
 	}

@@ -2,6 +2,7 @@ package gwssim
 
 import (
 	"encoding/json"
+	"github.com/wwe-guard/wwe-guard/internal/gwssim/gwstest"
 	"net/http"
 	"strings"
 	"testing"
@@ -12,13 +13,13 @@ import (
 func TestReceivedCountsEveryArrival(t *testing.T) {
 	t.Parallel()
 	s, srv := newSim(t, Config{MaxBody: 1024})
-	a := newAgentClient(t, srv)
+	a := gwstest.NewAgent(t, srv.URL)
 	id := ringing(t, srv, a, "", `[]`)
-	a.mustOK("/voice/calls/"+id+"/update-user-data", `{"data":{"userData":[{"key":"A","type":"str","value":"a"}]}}`)
-	a.post("/voice/calls/"+id+"/update-user-data", `{"data":`) // malformed, still received
-	a.post("/voice/calls/nosuch/update-user-data", `{}`)
-	a.post("/no/such/route", `{}`)
-	if status, env := a.post("/voice/calls/"+id+"/attach-user-data", `{"data":{"userData":[{"key":"A","type":"str","value":"`+strings.Repeat("x", 2000)+`"}]}}`); status != http.StatusRequestEntityTooLarge || env.Status.Code != 413 {
+	a.MustOK("/voice/calls/"+id+"/update-user-data", `{"data":{"userData":[{"key":"A","type":"str","value":"a"}]}}`)
+	a.Post("/voice/calls/"+id+"/update-user-data", `{"data":`) // malformed, still received
+	a.Post("/voice/calls/nosuch/update-user-data", `{}`)
+	a.Post("/no/such/route", `{}`)
+	if status, env := a.Post("/voice/calls/"+id+"/attach-user-data", `{"data":{"userData":[{"key":"A","type":"str","value":"`+strings.Repeat("x", 2000)+`"}]}}`); status != http.StatusRequestEntityTooLarge || env.Status.Code != 413 {
 		t.Errorf("oversize body: %d %+v", status, env)
 	}
 	counts := s.Received()

@@ -2,6 +2,7 @@ package gwssim
 
 import (
 	"encoding/json"
+	"github.com/wwe-guard/wwe-guard/internal/gwssim/gwstest"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -13,11 +14,11 @@ import (
 
 // ringing starts an agent, rings a call with userData and returns the
 // client and the call's id.
-func ringing(t *testing.T, srv *httptest.Server, a *agentClient, activateExtra, userData string) string {
+func ringing(t *testing.T, srv *httptest.Server, a *gwstest.Agent, activateExtra, userData string) string {
 	t.Helper()
-	a.start("JohnSmith", activateExtra, workspace.ChannelVoice)
-	a.connect()
-	ids := simPost(t, srv, "/sim/ring", `{"agent":"JohnSmith","userData":`+userData+`}`)
+	a.Start("JohnSmith", activateExtra, workspace.ChannelVoice)
+	a.Connect()
+	ids := gwstest.SimPost(t, srv.URL, "/sim/ring", `{"agent":"JohnSmith","userData":`+userData+`}`)
 	if len(ids) != 1 {
 		t.Fatalf("ring: %v", ids)
 	}
@@ -26,10 +27,10 @@ func ringing(t *testing.T, srv *httptest.Server, a *agentClient, activateExtra, 
 
 // calls are the CallStateChanged notifications now queued:
 // (notificationType, call) each.
-func (a *agentClient) calls() []map[string]any {
-	a.tb.Helper()
+func calls(a *gwstest.Agent) []map[string]any {
+	a.TB.Helper()
 	var out []map[string]any
-	for _, d := range dataOf(a.tb, a.connect()) {
+	for _, d := range gwstest.DataOf(a.TB, a.Connect()) {
 		if d["messageType"] == "CallStateChanged" {
 			out = append(out, d)
 		}
@@ -38,9 +39,9 @@ func (a *agentClient) calls() []map[string]any {
 }
 
 // sessionCalls is current-session's activeSession.calls.
-func (a *agentClient) sessionCalls() []map[string]any {
-	a.tb.Helper()
-	status, body, _ := a.do(http.MethodGet, "/workspace/v3/current-session", "", nil)
+func sessionCalls(a *gwstest.Agent) []map[string]any {
+	a.TB.Helper()
+	status, body, _ := a.Do(http.MethodGet, "/workspace/v3/current-session", "", nil)
 	var cs struct {
 		Data struct {
 			User struct {
@@ -52,7 +53,7 @@ func (a *agentClient) sessionCalls() []map[string]any {
 		} `json:"data"`
 	}
 	if err := json.Unmarshal(body, &cs); status != http.StatusOK || err != nil {
-		a.tb.Fatalf("current-session: %d %s", status, body)
+		a.TB.Fatalf("current-session: %d %s", status, body)
 	}
 	return cs.Data.User.ActiveSession.Calls
 }
@@ -69,16 +70,16 @@ func userDataJSON(tb testing.TB, v any) string {
 func TestVoiceUserDataWrites(t *testing.T) {
 	t.Parallel()
 	_, srv := newSim(t, Config{})
-	a := newAgentClient(t, srv)
+	a := gwstest.NewAgent(t, srv.URL)
 	id := ringing(t, srv, a, "", `[{"key":"CaseId","type":"str","value":"CASE-001"}]`)
-	if got := a.calls(); len(got) != 1 || got[0]["call"].(map[string]any)["state"] != Ringing {
+	if got := calls(a); len(got) != 1 || got[0]["call"].(map[string]any)["state"] != Ringing {
 		t.Fatalf("ring notification: %v", got)
 	}
-	env := a.mustOK("/voice/calls/"+id+"/answer", `{"operationId":"op-ans-1"}`)
+	env := a.MustOK("/voice/calls/"+id+"/answer", `{"operationId":"op-ans-1"}`)
 	if env.OperationID != "op-ans-1" || env.Status.Code != 1 {
 		t.Errorf("answer reply %+v", env)
 	}
-	if got := a.calls(); got[0]["operationId"] != "op-ans-1" || got[0]["call"].(map[string]any)["state"] != Established {
+	if got := calls(a); got[0]["operationId"] != "op-ans-1" || got[0]["call"].(map[string]any)["state"] != Established {
 		t.Errorf("answer notification %v", got)
 	}
 	steps := []struct {
@@ -92,15 +93,15 @@ func TestVoiceUserDataWrites(t *testing.T) {
 			`[{"key":"CaseId","type":"str","value":"CASE-003"},{"key":"N","type":"int","value":7}]`},
 	}
 	for _, st := range steps {
-		a.mustOK("/voice/calls/"+id+"/"+st.path, st.body)
-		got := a.calls()
+		a.MustOK("/voice/calls/"+id+"/"+st.path, st.body)
+		got := calls(a)
 		if len(got) != 1 || got[0]["notificationType"] != "AttachedDataChanged" {
 			t.Fatalf("%s: notifications %v", st.path, got)
 		}
 		if ud := userDataJSON(t, got[0]["call"].(map[string]any)["userData"]); ud != st.want {
 			t.Errorf("%s: notified userData\n got %s\nwant %s", st.path, ud, st.want)
 		}
-		if ud := userDataJSON(t, a.sessionCalls()[0]["userData"]); ud != st.want {
+		if ud := userDataJSON(t, sessionCalls(a)[0]["userData"]); ud != st.want {
 			t.Errorf("%s: current-session userData\n got %s\nwant %s", st.path, ud, st.want)
 		}
 	}
@@ -109,9 +110,9 @@ func TestVoiceUserDataWrites(t *testing.T) {
 func TestVoiceRefusals(t *testing.T) {
 	t.Parallel()
 	_, srv := newSim(t, Config{})
-	a := newAgentClient(t, srv)
+	a := gwstest.NewAgent(t, srv.URL)
 	id := ringing(t, srv, a, "", `[]`)
-	a.calls()
+	calls(a)
 	tests := []struct {
 		path, body string
 		status     int
@@ -127,16 +128,16 @@ func TestVoiceRefusals(t *testing.T) {
 		{"/voice/make-call", `{"data":{}}`, http.StatusBadRequest},
 	}
 	for _, tt := range tests {
-		status, env := a.post(tt.path, tt.body)
+		status, env := a.Post(tt.path, tt.body)
 		if status != tt.status || env.Status.Code != tt.status || env.Status.Message == "" {
 			t.Errorf("POST %s %s: %d %+v, want %d", tt.path, tt.body, status, env, tt.status)
 		}
 	}
-	if got := a.calls(); len(got) != 0 {
+	if got := calls(a); len(got) != 0 {
 		t.Errorf("refused calls published %v", got)
 	}
-	b := newAgentClient(t, srv)
-	if status, env := b.post("/voice/calls/"+id+"/answer", `{}`); status != http.StatusUnauthorized || env.Status.Code != 401 {
+	b := gwstest.NewAgent(t, srv.URL)
+	if status, env := b.Post("/voice/calls/"+id+"/answer", `{}`); status != http.StatusUnauthorized || env.Status.Code != 401 {
 		t.Errorf("without a session: %d %+v", status, env)
 	}
 }
@@ -156,19 +157,19 @@ func TestReleaseHonoursAutoCompleteCall(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			_, srv := newSim(t, Config{})
-			a := newAgentClient(t, srv)
+			a := gwstest.NewAgent(t, srv.URL)
 			id := ringing(t, srv, a, tt.extra, `[]`)
-			a.mustOK("/voice/calls/"+id+"/answer", `{}`)
-			a.calls()
-			a.mustOK("/voice/calls/"+id+"/release", `{}`)
+			a.MustOK("/voice/calls/"+id+"/answer", `{}`)
+			calls(a)
+			a.MustOK("/voice/calls/"+id+"/release", `{}`)
 			var states []string
-			for _, n := range a.calls() {
+			for _, n := range calls(a) {
 				states = append(states, n["call"].(map[string]any)["state"].(string))
 			}
 			if !cmp.Equal(states, tt.states) {
 				t.Errorf("states %v, want %v", states, tt.states)
 			}
-			if listed := len(a.sessionCalls()) == 1; listed != tt.listed {
+			if listed := len(sessionCalls(a)) == 1; listed != tt.listed {
 				t.Errorf("listed in current-session after release: %v, want %v", listed, tt.listed)
 			}
 		})
@@ -178,13 +179,13 @@ func TestReleaseHonoursAutoCompleteCall(t *testing.T) {
 func TestCompleteAppliesUserDataThenCompletes(t *testing.T) {
 	t.Parallel()
 	_, srv := newSim(t, Config{})
-	a := newAgentClient(t, srv)
+	a := gwstest.NewAgent(t, srv.URL)
 	id := ringing(t, srv, a, `,"autoCompleteCall":false`, `[{"key":"CaseId","type":"str","value":"C1"}]`)
-	a.mustOK("/voice/calls/"+id+"/answer", `{}`)
-	a.mustOK("/voice/calls/"+id+"/release", `{}`)
-	a.calls()
-	a.mustOK("/voice/calls/"+id+"/complete", `{"operationId":"op-done","data":{"userData":[{"key":"DispositionCode","type":"str","value":"Resolved"}]}}`)
-	got := a.calls()
+	a.MustOK("/voice/calls/"+id+"/answer", `{}`)
+	a.MustOK("/voice/calls/"+id+"/release", `{}`)
+	calls(a)
+	a.MustOK("/voice/calls/"+id+"/complete", `{"operationId":"op-done","data":{"userData":[{"key":"DispositionCode","type":"str","value":"Resolved"}]}}`)
+	got := calls(a)
 	if len(got) != 2 || got[0]["notificationType"] != "AttachedDataChanged" || got[1]["operationId"] != "op-done" {
 		t.Fatalf("complete notifications: %v", got)
 	}
@@ -192,10 +193,10 @@ func TestCompleteAppliesUserDataThenCompletes(t *testing.T) {
 	if final["state"] != Completed || !strings.Contains(userDataJSON(t, final["userData"]), `"DispositionCode"`) {
 		t.Errorf("completed call %v", final)
 	}
-	if calls := a.sessionCalls(); len(calls) != 0 {
+	if calls := sessionCalls(a); len(calls) != 0 {
 		t.Errorf("a completed call is still listed: %v", calls)
 	}
-	if status, _ := a.post("/voice/calls/"+id+"/complete", `{"data":{"userData":[]}}`); status != http.StatusNotFound {
+	if status, _ := a.Post("/voice/calls/"+id+"/complete", `{"data":{"userData":[]}}`); status != http.StatusNotFound {
 		t.Errorf("complete of a completed call: %d", status)
 	}
 }
@@ -203,12 +204,12 @@ func TestCompleteAppliesUserDataThenCompletes(t *testing.T) {
 func TestConsultCarriesUserData(t *testing.T) {
 	t.Parallel()
 	_, srv := newSim(t, Config{})
-	a := newAgentClient(t, srv)
+	a := gwstest.NewAgent(t, srv.URL)
 	id := ringing(t, srv, a, "", `[]`)
-	a.mustOK("/voice/calls/"+id+"/answer", `{}`)
-	a.calls()
-	a.mustOK("/voice/calls/"+id+"/initiate-transfer", `{"data":{"destination":"7002","userData":[{"key":"Why","type":"str","value":"billing"}]}}`)
-	got := a.calls()
+	a.MustOK("/voice/calls/"+id+"/answer", `{}`)
+	calls(a)
+	a.MustOK("/voice/calls/"+id+"/initiate-transfer", `{"data":{"destination":"7002","userData":[{"key":"Why","type":"str","value":"billing"}]}}`)
+	got := calls(a)
 	if len(got) != 3 {
 		t.Fatalf("notifications %v", got)
 	}
@@ -217,8 +218,8 @@ func TestConsultCarriesUserData(t *testing.T) {
 		userDataJSON(t, consult["userData"]) != `[{"key":"Why","type":"str","value":"billing"}]` {
 		t.Errorf("parent %v\nconsult %v", parent, consult)
 	}
-	a.mustOK("/voice/calls/"+consult["id"].(string)+"/complete-transfer", `{"data":{"parentConnId":"`+id+`"}}`)
-	if calls := a.sessionCalls(); len(calls) != 0 {
+	a.MustOK("/voice/calls/"+consult["id"].(string)+"/complete-transfer", `{"data":{"parentConnId":"`+id+`"}}`)
+	if calls := sessionCalls(a); len(calls) != 0 {
 		t.Errorf("after the transfer: %v", calls)
 	}
 }
@@ -226,23 +227,23 @@ func TestConsultCarriesUserData(t *testing.T) {
 func TestSingleStepTransferAndMakeCallCarryUserData(t *testing.T) {
 	t.Parallel()
 	_, srv := newSim(t, Config{})
-	a := newAgentClient(t, srv)
-	a.start("JohnSmith", `,"autoCompleteCall":false`, workspace.ChannelVoice)
-	a.connect()
-	a.mustOK("/voice/make-call", `{"data":{"destination":"+15550001","userData":[{"key":"Campaign","type":"str","value":"X"}]}}`)
-	got := a.calls()
+	a := gwstest.NewAgent(t, srv.URL)
+	a.Start("JohnSmith", `,"autoCompleteCall":false`, workspace.ChannelVoice)
+	a.Connect()
+	a.MustOK("/voice/make-call", `{"data":{"destination":"+15550001","userData":[{"key":"Campaign","type":"str","value":"X"}]}}`)
+	got := calls(a)
 	if len(got) != 2 || got[1]["call"].(map[string]any)["state"] != Established || !strings.Contains(userDataJSON(t, got[1]["call"]), `"Campaign"`) {
 		t.Fatalf("make-call: %v", got)
 	}
 	id := got[1]["call"].(map[string]any)["id"].(string)
-	a.mustOK("/voice/calls/"+id+"/single-step-transfer", `{"data":{"destination":"7002","userData":[{"key":"Campaign","type":"str","value":"Y"}]}}`)
-	calls := a.sessionCalls()
-	if len(calls) != 1 || calls[0]["state"] != Released || userDataJSON(t, calls[0]["userData"]) != `[{"key":"Campaign","type":"str","value":"Y"}]` {
-		t.Errorf("after single-step-transfer: %v", calls)
+	a.MustOK("/voice/calls/"+id+"/single-step-transfer", `{"data":{"destination":"7002","userData":[{"key":"Campaign","type":"str","value":"Y"}]}}`)
+	listed := sessionCalls(a)
+	if len(listed) != 1 || listed[0]["state"] != Released || userDataJSON(t, listed[0]["userData"]) != `[{"key":"Campaign","type":"str","value":"Y"}]` {
+		t.Errorf("after single-step-transfer: %v", listed)
 	}
-	a.calls()
-	a.mustOK("/voice/send-user-event", `{"data":{"userData":[{"key":"GSW_USER_EVENT","type":"str","value":"x"}]}}`)
-	if ev := find(t, a.connect(), workspace.ChannelVoice); ev["messageType"] != "EventUserEvent" {
+	calls(a)
+	a.MustOK("/voice/send-user-event", `{"data":{"userData":[{"key":"GSW_USER_EVENT","type":"str","value":"x"}]}}`)
+	if ev := gwstest.Find(t, a.Connect(), workspace.ChannelVoice); ev["messageType"] != "EventUserEvent" {
 		t.Errorf("send-user-event: %v", ev)
 	}
 }
