@@ -151,22 +151,16 @@ func (s *scanner) stringAt(sp span) string {
 // pairKey is the key of the pair object at i: its last "key" member, when
 // that is a string.
 func (s *scanner) pairKey(i, depth int) (string, bool) {
-	var key span
-	var keyEscaped bool
+	var key span // the last "key" member's value (end 0: none yet)
 	_, err := s.members(i, depth, func(name span, escaped bool, val span) {
 		if s.isName(name, escaped, "key") {
-			key, keyEscaped = val, false
-			if s.buf[val.start] == '"' {
-				_, keyEscaped, _ = s.str(val.start)
-			} else {
-				key = span{}
-			}
+			key = val
 		}
 	})
-	if err != nil || key.end == 0 {
+	if err != nil || key.end == 0 || s.buf[key.start] != '"' {
 		return "", false
 	}
-	return s.text(key, keyEscaped), true
+	return s.stringAt(key), true
 }
 
 // isName reports whether the member name at sp is want.

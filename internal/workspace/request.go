@@ -3,6 +3,8 @@ package workspace
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
+	"fmt"
 
 	"github.com/wwe-guard/wwe-guard/internal/policy"
 	"github.com/wwe-guard/wwe-guard/internal/wwe"
@@ -59,6 +61,10 @@ type member struct {
 	keys []string        // keyList; oneKey has its key as keys[0]
 }
 
+// ErrNotDecided is DecodeCall's error for a route the policies do not
+// decide.
+var ErrNotDecided = errors.New("not a decided route")
+
 // nestingSlack is the JSON nesting a body adds around its deepest KV list:
 // body, data, list, pair.
 const nestingSlack = 4
@@ -69,8 +75,13 @@ const nestingSlack = 4
 // held to the client contract (see strict.kv) and lim; reasons and
 // extensions held as KV lists too; and no other member, at any depth, whose
 // name is user data's (userData, *Properties, *UserData). An empty body is
-// an empty request. Every error wraps ErrBody.
+// an empty request. Every error about the body wraps ErrBody; a route that
+// is not Decided is a programming error (ErrNotDecided). Limits must be
+// positive: a zero limit admits nothing.
 func DecodeCall(r Route, body []byte, lim Limits) (*Call, error) {
+	if r.Kind != Decided {
+		return nil, fmt.Errorf("%w: %s %s", ErrNotDecided, r.Method, r.Path)
+	}
 	c := &Call{Operation: r.Operation, route: r}
 	if r.InteractionID != "" {
 		c.InteractionIDs = []string{r.InteractionID}

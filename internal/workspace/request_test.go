@@ -63,6 +63,10 @@ func TestDecodeCall(t *testing.T) {
 			"{ \"data\" : { \"userData\" : [ {\"value\":\"\\u0041\",\"type\":\"str\",\"key\":\"K\"} ] } }",
 			wwe.OpSetUserData, []policy.Write{set("K", "A")}, wwe.UserData{"K": "A"}, "", []string{"c1"},
 			`{"data":{"userData":[{"key":"K","type":"str","value":"A"}]}}`},
+		{"a kvlist hiding a denied key at depth", pathUpdate,
+			`{"data":{"userData":[{"key":"Outer","type":"kvlist","value":[{"key":"Mid","type":"kvlist","value":[{"key":"Secret","type":"str","value":"x"}]}]}]}}`,
+			wwe.OpSetUserData, []policy.Write{set("Outer", wwe.UserData{"Mid": wwe.UserData{"Secret": "x"}})},
+			wwe.UserData{"Outer": wwe.UserData{"Mid": wwe.UserData{"Secret": "x"}}}, "", []string{"c1"}, ""},
 		{"delete pair", pathDelPair, `{"data":{"key":"K"}}`, wwe.OpDeleteUserData, []policy.Write{del("K")}, nil, "K", []string{"c1"}, ""},
 		{"media delete of two keys", pathMediaDel, `{"data":{"keys":["A","B"]}}`, wwe.OpDeleteUserData,
 			[]policy.Write{del("A"), del("B")}, nil, "", []string{"w1"}, ""},
@@ -161,6 +165,14 @@ func TestDecodeCallRefuses(t *testing.T) {
 		if c, err := DecodeCall(r, []byte(tc.body), testLimits); !errors.Is(err, ErrBody) {
 			t.Errorf("%s: got %v, %v; want an error wrapping ErrBody", tc.name, c, err)
 		}
+	}
+}
+
+func TestDecodeCallNeedsADecidedRoute(t *testing.T) {
+	t.Parallel()
+	r := mustRoute(t, "POST", "/workspace/v3/voice/calls/c1/answer")
+	if _, err := DecodeCall(r, []byte(`{}`), testLimits); !errors.Is(err, ErrNotDecided) {
+		t.Errorf("pass-through route: %v", err)
 	}
 }
 
