@@ -66,7 +66,7 @@ func (g *fakeGWS) received() []string {
 	return out
 }
 
-const doorOptions = "options:\n  service-client-api.user-data.read-allowed: \"Notes\"\n"
+const doorOptions = "options:\n  service-client-api.user-data.read-allowed: \"Notes\"\n  service-client-api.user-data.write-allowed: \"Notes\"\n"
 
 // TestE2EWorkspaceDoorSessionAndReads: the session flow passes through with
 // the client's cookies, GWS's cookies and redirects come back pointing at
@@ -133,8 +133,10 @@ func TestE2EWorkspaceDoorRefusesWithoutForwarding(t *testing.T) {
 		"callback polling":     {http.MethodPost, "/workspace/v3/notifications/connect", `[{"channel":"/meta/connect","connectionType":"callback-polling"}]`, nil, 400, "INVALID_REQUEST"},
 		"get notifications":    {http.MethodGet, "/workspace/v3/notifications/connect", "", nil, 404, "NOT_FOUND"},
 		"session cookie twice": {http.MethodGet, "/workspace/v3/current-session", "", []string{"Cookie", "WORKSPACE_SESSIONID=a; WORKSPACE_SESSIONID=b"}, 400, "INVALID_REQUEST"},
-		"undecided write":      {http.MethodPost, "/workspace/v3/voice/calls/c1/update-user-data", `{"data":{"userData":[{"key":"Notes","type":"str","value":"x"}]}}`, nil, 501, "NOT_IMPLEMENTED"},
-		"undecided complete":   {http.MethodPost, "/workspace/v3/voice/calls/c1/complete", `{"data":{"userData":[]}}`, nil, 501, "NOT_IMPLEMENTED"},
+		"refused key":          {http.MethodPost, "/workspace/v3/voice/calls/c1/update-user-data", `{"data":{"userData":[{"key":"SSN","type":"str","value":"x"}]}}`, nil, 403, "USER_DATA_WRITE_NOT_ALLOWED"},
+		"value not its type":   {http.MethodPost, "/workspace/v3/voice/calls/c1/update-user-data", `{"data":{"userData":[{"key":"Notes","type":"int","value":"x"}]}}`, nil, 400, "INVALID_REQUEST"},
+		"unknown type object":  {http.MethodPost, "/workspace/v3/voice/calls/c1/update-user-data", `{"data":{"userData":[{"key":"Notes","type":"blob","value":{"SSN":"1"}}]}}`, nil, 400, "INVALID_REQUEST"},
+		"markdone unseen":      {http.MethodPost, "/workspace/v3/voice/calls/c1/complete", `{"data":{"userData":[]}}`, nil, 404, "INTERACTION_NOT_FOUND"},
 	} {
 		expectV3(t, name, sendRaw(t, tc.method, base, tc.path, tc.body, tc.header...), tc.status, tc.code)
 	}

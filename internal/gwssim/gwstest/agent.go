@@ -222,3 +222,12 @@ func SimPost(tb testing.TB, base, path, body string) []string {
 	}
 	return ids
 }
+
+// Cookies are the cookies the agent's jar holds for base.
+func (a *Agent) Cookies(base string) []*http.Cookie {
+	u, err := url.Parse(base)
+	if err != nil {
+		a.TB.Fatal(err)
+	}
+	return a.http.Jar.Cookies(u)
+}
