@@ -27,10 +27,14 @@ import (
 
 // Config says where the policies come from and how decisions are enforced.
 type Config struct {
-	Bundled      fs.FS               // policies built into the binary; nil for none
-	Schemas      fs.FS               // JSON Schemas for the type checker (policies.Schemas); nil for none
-	Paths        []string            // extra directories or files of .rego and data files
-	Options      map[string]any      // data.wwe.options; checked and converted against the options schema when Schemas has one (CheckOptions)
+	Bundled fs.FS          // policies built into the binary; nil for none
+	Schemas fs.FS          // JSON Schemas for the type checker (policies.Schemas); nil for none
+	Paths   []string       // extra directories or files of .rego and data files
+	Options map[string]any // data.wwe.options; checked and converted against the options schema when Schemas has one (CheckOptions)
+	// Workspace is data.wwe.workspace: the Workspace API v3 door's settings
+	// the policies read (serviceClientOptions: apply or ignore); nil when
+	// the guard is not in front of GWS.
+	Workspace    map[string]any
 	Enforcement  policy.Enforcement  // "" means Enforce
 	UserDataMode policy.UserDataMode // "" means RejectMode
 	Timeout      time.Duration       // per evaluation; 0 means 200ms
@@ -102,7 +106,7 @@ func prepare(ctx context.Context, cfg Config) (st *state, err error) {
 	if len(problems) > 0 {
 		return nil, &CompileError{Problems: problems}
 	}
-	data, err := dataDocument(docs, options)
+	data, err := dataDocument(docs, options, cfg.Workspace)
 	if err != nil {
 		return nil, &CompileError{Problems: []string{err.Error()}}
 	}
@@ -213,8 +217,10 @@ func parseInto(modules map[string]*ast.Module, name string, src []byte, problems
 	return problems
 }
 
-// dataDocument merges the loaded data documents with data.wwe.options.
-func dataDocument(docs map[string]any, options map[string]any) (map[string]any, error) {
+// dataDocument merges the loaded data documents with data.wwe.options and,
+// when set, data.wwe.workspace: both come from the config, never from data
+// files.
+func dataDocument(docs map[string]any, options, workspace map[string]any) (map[string]any, error) {
 	var opts any = map[string]any{}
 	if options != nil {
 		// Normalise YAML's Go values (int, bool, ...) to JSON's.
@@ -234,10 +240,15 @@ func dataDocument(docs map[string]any, options map[string]any) (map[string]any, 
 	if wwe == nil {
 		wwe = map[string]any{}
 	}
-	if _, taken := wwe["options"]; taken {
-		return nil, fmt.Errorf("data.wwe.options comes from the config's options, not from data files")
+	for _, name := range []string{"options", "workspace"} {
+		if _, taken := wwe[name]; taken {
+			return nil, fmt.Errorf("data.wwe.%s comes from the config, not from data files", name)
+		}
 	}
 	wwe["options"] = opts
+	if workspace != nil {
+		wwe["workspace"] = workspace
+	}
 	data["wwe"] = wwe
 	return data, nil
 }

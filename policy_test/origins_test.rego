@@ -54,3 +54,14 @@ test_admitted_origins_star if {
 	a.any
 	a.origins == ["https://a"]
 }
+
+# Origin filters name SCAPI requests: the Workspace API v3 door, whose caller
+# GWS authenticates, is not filtered; the v1 and scapi doors are.
+test_deny_origins_only_on_scapi_doors if {
+	workspace := {"door": "workspace", "request": "workspace.voice.update-user-data", "caller": {"origin": "https://evil"}}
+	count(access.deny) == 0 with input as workspace with data.wwe.options as origins
+	every door in ["v1", "scapi"] {
+		scapi := {"door": door, "request": "interaction.setUserData", "caller": {"origin": "https://evil"}}
+		{d.code | some d in access.deny} == {"ORIGIN_NOT_ACCEPTED"} with input as scapi with data.wwe.options as origins
+	}
+}

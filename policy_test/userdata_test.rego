@@ -49,3 +49,34 @@ test_deny_dryrun_observes_key_deny_entries_in_dry_run if {
 	observed == {{"key": "Notes", "code": "NO_NOTES", "message": "no notes"}}
 	count(userdata.deny) == 0 with input as writes with data.wwe.userdata.key_deny_dryrun as entries with data.wwe.options as {}
 }
+
+# workspace.serviceClientOptions: ignore limits the shipped write-allowed and
+# read-allowed rules to the v1 and scapi doors; apply (the default) keeps
+# them on the Workspace API v3 door too.
+ssn_write(door) := {"door": door, "writes": [{"op": "set", "key": "SSN", "value": "1"}], "interaction": {"userData": {"Secret": "s"}}}
+
+only_notes := {"service-client-api.user-data.write-allowed": "Notes", "service-client-api.user-data.read-allowed": "Notes"}
+
+test_service_client_options_ignored_on_the_workspace_door if {
+	count(userdata.deny) == 0 with input as ssn_write("workspace")
+		with data.wwe.options as only_notes
+		with data.wwe.workspace.serviceClientOptions as "ignore"
+	count(userdata.read_deny) == 0 with input as ssn_write("workspace")
+		with data.wwe.options as only_notes
+		with data.wwe.workspace.serviceClientOptions as "ignore"
+}
+
+test_service_client_options_ignore_keeps_the_scapi_doors if {
+	every door in ["v1", "scapi"] {
+		{d.key | some d in userdata.deny} == {"SSN"} with input as ssn_write(door)
+			with data.wwe.options as only_notes
+			with data.wwe.workspace.serviceClientOptions as "ignore"
+	}
+}
+
+test_service_client_options_apply_on_the_workspace_door if {
+	{d.key | some d in userdata.deny} == {"SSN"} with input as ssn_write("workspace") with data.wwe.options as only_notes
+	userdata.read_deny == {"Secret", "SSN"} with input as ssn_write("workspace")
+		with data.wwe.options as only_notes
+		with data.wwe.workspace.serviceClientOptions as "apply"
+}

@@ -228,6 +228,9 @@ func (c *config) engineConfig(decisionLog io.Writer, log *slog.Logger) guard.Con
 	if c.Policies.Bundled {
 		gc.Bundled = policies.FS
 	}
+	if c.Upstream.Kind == "workspace" {
+		gc.Workspace = map[string]any{"serviceClientOptions": c.Workspace.ServiceClientOptions}
+	}
 	return gc
 }
 

@@ -4,6 +4,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -180,4 +181,40 @@ func TestE2EWorkspaceDoorUpstreamAnswers(t *testing.T) {
 	gws.Close()
 	expectV3(t, "GWS down", send(t, http.MethodGet, base+"/workspace/v3/current-session", "", "Cookie", "WORKSPACE_SESSIONID=s1"),
 		http.StatusBadGateway, "SERVICE_UNAVAILABLE")
+}
+
+// TestE2EWorkspaceDoorRuleScope: on the door, origin filters do not apply
+// (GWS authenticates the caller) and workspace.serviceClientOptions: ignore
+// lifts the shipped write-allowed rule, which applies by default. A data
+// file may not set what the config says.
+func TestE2EWorkspaceDoorRuleScope(t *testing.T) {
+	t.Parallel()
+	gws := newFakeGWS(t)
+	origins := doorOptions + "  service-client-api.accepted-web-content-origins: \"https://crm\"\n"
+	ssn := `{"data":{"userData":[{"key":"SSN","type":"str","value":"1"}]}}`
+	apply := startGuard(t, "--config", writeWorkspaceConfig(t, gws.URL, origins))
+	expectV3(t, "SSN where the options apply", send(t, http.MethodPost, apply+"/workspace/v3/voice/calls/c1/update-user-data", ssn),
+		http.StatusForbidden, "USER_DATA_WRITE_NOT_ALLOWED")
+	notes := send(t, http.MethodPost, apply+"/workspace/v3/voice/calls/c1/update-user-data",
+		`{"data":{"userData":[{"key":"Notes","type":"str","value":"1"}]}}`, "Origin", "https://evil")
+	if notes.status != http.StatusOK {
+		t.Errorf("an origin the filter does not list, on the door: %d %s", notes.status, notes.raw)
+	}
+	ignore := startGuard(t, "--config", writeWorkspaceConfig(t, gws.URL, origins+"workspace:\n  serviceClientOptions: ignore\n"))
+	if r := send(t, http.MethodPost, ignore+"/workspace/v3/voice/calls/c1/update-user-data", ssn); r.status != http.StatusOK {
+		t.Errorf("SSN with serviceClientOptions: ignore: %d %s", r.status, r.raw)
+	}
+	seen := strings.Join(gws.received(), "\n")
+	if strings.Count(seen, `"SSN"`) != 1 || !strings.Contains(seen, `"Notes"`) {
+		t.Errorf("GWS received %s; want Notes and the one SSN write the options let through", seen)
+	}
+
+	dir := t.TempDir()
+	mustWrite(t, filepath.Join(dir, "data.json"), `{"wwe":{"workspace":{"serviceClientOptions":"ignore"}}}`)
+	cfg := writeWorkspaceConfig(t, gws.URL, "policies:\n  paths: ["+dir+"]\n")
+	var out strings.Builder
+	if err := run(t.Context(), []string{"check", "--config", cfg}, &out, &out); err == nil ||
+		!strings.Contains(err.Error(), "data.wwe.workspace comes from the config") {
+		t.Errorf("check with data.wwe.workspace in a data file: %v", err)
+	}
 }

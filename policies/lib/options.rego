@@ -38,3 +38,16 @@ key_list(name) := {item |
 allows(name, _) if "*" in key_list(name)
 
 allows(name, key) if key in key_list(name)
+
+# service_client_options_apply holds where the shipped Service Client API
+# options (write-allowed, read-allowed) apply: on every door, unless the
+# guard in front of GWS is told workspace.serviceClientOptions: ignore,
+# which limits them to the v1 and scapi doors (DESIGN.md §8.1).
+service_client_options_apply if not input.door == "workspace"
+
+service_client_options_apply if not data.wwe.workspace.serviceClientOptions == "ignore"
+
+# scapi_door holds on the doors that carry SCAPI requests (v1 and scapi),
+# where origin filters apply; not on the Workspace API v3 door, whose
+# caller GWS authenticates.
+scapi_door if not input.door == "workspace"

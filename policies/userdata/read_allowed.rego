@@ -21,6 +21,7 @@ read_all if "*" in read_allowed
 #   code: READ_ALLOWED
 #   control: service-client-api.user-data.read-allowed
 read_deny contains k if {
+	config.service_client_options_apply
 	not read_all
 	some k, _ in input.interaction.userData
 	not k in read_allowed
@@ -35,6 +36,7 @@ read_deny contains k if {
 #   code: READ_ALLOWED
 #   control: service-client-api.user-data.read-allowed
 read_deny contains w.key if {
+	config.service_client_options_apply
 	not read_all
 	some w in input.writes
 	not w.key in read_allowed
