@@ -60,7 +60,9 @@ func populatedInput(attributes bool) *policy.Input {
 	kv := wwe.UserData{"Notes": "n", "Card": wwe.UserData{"Number": "4111"}, "Gone": nil, "a/b": int64(1)}
 	it := fullInteraction()
 	if !attributes {
-		it.Extra = nil
+		// Only the attribute the schema lists: GWS's own object on the
+		// Workspace API v3 door.
+		it.Extra = map[string]json.RawMessage{"gws": json.RawMessage(`{"userData":[{"key":"K","type":"str","value":"v"}]}`)}
 		for i := range it.Parties {
 			it.Parties[i].Extra = nil
 		}
@@ -144,7 +146,7 @@ func TestSchemaAndRenderingHaveTheSameFields(t *testing.T) {
 
 // interactionPersonal are the interaction's modelled attributes that carry
 // personal data: logged masked like user data.
-var interactionPersonal = []string{"ani", "dnis", "parties"}
+var interactionPersonal = []string{"ani", "dnis", "parties", "gws"}
 
 // TestMaskedPathsFollowTheSchema builds the pointers a masked entry must
 // list from the schema and the test data alone: every member of a userData

@@ -66,3 +66,30 @@ test_block_disposition_set_by_a_visible_character_or_an_integer if {
 		count(markdone.block) == 0 with input as disposition(value) with data.wwe.options as mandatory
 	}
 }
+
+# Key/value lists may repeat a key (the Workspace API v3 door): a disposition
+# counts only when every pair for its key is set.
+dispositioned := {"isMainCaseInteraction": true, "userData": {"DispositionCode": "Sale"}}
+
+test_block_disposition_a_blank_write_of_the_key if {
+	writes := [{"op": "set", "key": "DispositionCode", "value": " "}, {"op": "set", "key": "DispositionCode", "value": "Sale"}]
+	count(markdone.block) == 1 with input as {"interaction": dispositioned, "writes": writes}
+		with data.wwe.options as mandatory
+	count(markdone.block) == 0 with input as {"interaction": dispositioned, "writes": [writes[1]]}
+		with data.wwe.options as mandatory
+}
+
+test_block_disposition_a_blank_pair_gws_reports if {
+	pairs := [{"key": "DispositionCode", "type": "str", "value": ""}, {"key": "DispositionCode", "type": "str", "value": "Sale"}]
+	count(markdone.block) == 1 with input as {"interaction": object.union(dispositioned, {"gws": {"userData": pairs}}), "writes": []}
+		with data.wwe.options as mandatory
+	count(markdone.block) == 0 with input as {"interaction": object.union(dispositioned, {"gws": {"userData": [pairs[1]]}}), "writes": []}
+		with data.wwe.options as mandatory
+
+	# The call's own writes of the key replace what GWS reported.
+	count(markdone.block) == 0 with input as {
+		"interaction": object.union(dispositioned, {"gws": {"userData": pairs}}),
+		"writes": [{"op": "set", "key": "DispositionCode", "value": "Sale"}],
+	}
+		with data.wwe.options as mandatory
+}

@@ -28,7 +28,33 @@ block contains {
 	not has_disposition
 }
 
-has_disposition if disposition_set(input.interaction.userData[disposition_key])
+has_disposition if {
+	disposition_set(input.interaction.userData[disposition_key])
+	not blank_disposition_write
+	not blank_disposition_pair
+}
+
+# Key/value lists may hold a key twice (the Workspace API v3 door): a
+# disposition counts only when every pair for its key is set (DESIGN.md
+# §8.1). The call's own writes of the key are checked, and, when the call
+# writes none, the pairs GWS reports (input.interaction.gws.userData).
+blank_disposition_write if {
+	some w in input.writes
+	w.key == disposition_key
+	not disposition_set(object.get(w, "value", null))
+}
+
+blank_disposition_pair if {
+	not disposition_written
+	some p in input.interaction.gws.userData
+	p.key == disposition_key
+	not disposition_set(p.value)
+}
+
+disposition_written if {
+	some w in input.writes
+	w.key == disposition_key
+}
 
 # A disposition is set (DESIGN.md §9.1) when it is any integer, or a string
 # with at least one code point that is neither Unicode White_Space nor a
