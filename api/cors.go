@@ -23,6 +23,9 @@ const (
 func (s *Server) cors(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		r := c.Request()
+		if s.v3 != nil && isV3Path(r.URL.Path) {
+			return s.v3CORS(c, next)
+		}
 		origin := r.Header.Get(echo.HeaderOrigin)
 		h := c.Response().Header()
 		preflight := r.Method == http.MethodOptions && r.Header.Get(echo.HeaderAccessControlRequestMethod) != ""

@@ -14,6 +14,11 @@ import (
 // one.
 const defaultLongPoll = 30 * time.Second
 
+// metaPatience bounds a handshake, subscribe or disconnect: Genesys' client
+// gives up on them after 10 s, so the door answers (a 502 at worst) first,
+// whatever upstream.timeout says.
+const metaPatience = 9 * time.Second
+
 // v3Notifications is CometD on the door: POST long-polling only, the
 // client's messages checked and re-encoded, and GWS's reply filtered like
 // any other body. A connect is held for GWS's last advised timeout plus
@@ -52,6 +57,9 @@ func (s *Server) v3Notifications(x *v3Exchange) error {
 	body, err := json.Marshal(msgs)
 	if err != nil {
 		return s.v3Failure(x.c, err)
+	}
+	if hold == 0 {
+		hold = min(s.v3.Timeout, metaPatience)
 	}
 	if disconnect && x.sessionKey != "" {
 		defer s.v3sessions.drop(x.sessionKey)

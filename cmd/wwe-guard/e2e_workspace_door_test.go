@@ -27,6 +27,8 @@ func newFakeGWS(t *testing.T) *fakeGWS {
 	g := &fakeGWS{}
 	g.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
+		w.Header().Set("Access-Control-Allow-Origin", r.Header.Get("Origin")) // GWS reflects any origin
+		w.Header().Set("Access-Control-Allow-Credentials", "true")
 		g.mu.Lock()
 		g.seen = append(g.seen, r.Method+" "+r.URL.Path+" "+string(body))
 		g.mu.Unlock()
@@ -216,5 +218,39 @@ func TestE2EWorkspaceDoorRuleScope(t *testing.T) {
 	if err := run(t.Context(), []string{"check", "--config", cfg}, &out, &out); err == nil ||
 		!strings.Contains(err.Error(), "data.wwe.workspace comes from the config") {
 		t.Errorf("check with data.wwe.workspace in a data file: %v", err)
+	}
+}
+
+// TestE2EWorkspaceDoorCORS: the door answers CORS itself, with credentials,
+// for the origins accepted-web-content-origins lists one by one, and never
+// relays GWS's own reflection of any origin.
+func TestE2EWorkspaceDoorCORS(t *testing.T) {
+	t.Parallel()
+	gws := newFakeGWS(t)
+	listed := startGuard(t, "--config", writeWorkspaceConfig(t, gws.URL,
+		doorOptions+"  service-client-api.accepted-web-content-origins: \"https://crm, *\"\n"))
+	unset := startGuard(t, "--config", writeWorkspaceConfig(t, gws.URL, doorOptions))
+	path := "/workspace/v3/current-session"
+	pre := send(t, http.MethodOptions, listed+path, "", "Origin", "https://crm", "Access-Control-Request-Method", "GET")
+	if pre.status != http.StatusNoContent || pre.header.Get("Access-Control-Allow-Origin") != "https://crm" ||
+		pre.header.Get("Access-Control-Allow-Credentials") != "true" || !strings.Contains(pre.header.Get("Access-Control-Allow-Headers"), "x-api-key") {
+		t.Errorf("preflight of a listed origin: %d %v", pre.status, pre.header)
+	}
+	expectV3(t, "preflight of an origin only * admits",
+		send(t, http.MethodOptions, listed+path, "", "Origin", "https://evil", "Access-Control-Request-Method", "GET"), http.StatusForbidden, "REQUEST_NOT_ALLOWED")
+	expectV3(t, "preflight with the option unset",
+		send(t, http.MethodOptions, unset+path, "", "Origin", "https://crm", "Access-Control-Request-Method", "GET"), http.StatusForbidden, "REQUEST_NOT_ALLOWED")
+	for name, tc := range map[string]struct{ base, origin, want string }{
+		"listed":   {listed, "https://crm", "https://crm"},
+		"unlisted": {listed, "https://evil", ""},
+		"unset":    {unset, "https://crm", ""},
+	} {
+		r := send(t, http.MethodGet, tc.base+path, "", "Origin", tc.origin, "Cookie", "WORKSPACE_SESSIONID=s1")
+		if got := r.header.Get("Access-Control-Allow-Origin"); r.status != http.StatusOK || got != tc.want {
+			t.Errorf("%s: %d, Access-Control-Allow-Origin %q, want %q", name, r.status, got, tc.want)
+		}
+	}
+	if n := len(gws.received()); n != 3 {
+		t.Errorf("GWS received %d requests, want the 3 reads and no preflight", n)
 	}
 }
