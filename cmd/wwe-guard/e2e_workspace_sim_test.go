@@ -31,8 +31,8 @@ func guardOverSim(t *testing.T) (simURL, guardURL string) {
 	return srv.URL, startGuard(t, "--config", writeWorkspaceConfig(t, srv.URL, simOptions))
 }
 
-// received is how many requests the sim got on route (its template).
-func received(t *testing.T, simURL, route string) int {
+// counts are the requests the sim got, by route (its template).
+func counts(t *testing.T, simURL string) map[string]int {
 	t.Helper()
 	var got struct {
 		Counts map[string]int `json:"counts"`
@@ -41,7 +41,37 @@ func received(t *testing.T, simURL, route string) int {
 	if err := json.Unmarshal([]byte(r.raw), &got); err != nil {
 		t.Fatalf("sim/received: %v", err)
 	}
-	return got.Counts[route]
+	return got.Counts
+}
+
+// received is how many requests the sim got on route.
+func received(t *testing.T, simURL, route string) int {
+	t.Helper()
+	return counts(t, simURL)[route]
+}
+
+// calls is how many v3 calls the sim got, CometD and reads left out.
+func calls(t *testing.T, simURL string) int {
+	t.Helper()
+	n := 0
+	for route, c := range counts(t, simURL) {
+		if strings.HasPrefix(route, "POST /workspace/v3/") && !strings.Contains(route, "/notifications") {
+			n += c
+		}
+	}
+	return n
+}
+
+// announced long-polls until n state changes have come, or fails.
+func announced(t *testing.T, a *gwstest.Agent, n int) {
+	t.Helper()
+	got := 0
+	for tries := 0; got < n; tries++ {
+		if tries == 10 {
+			t.Fatalf("%d of %d announcements came", got, n)
+		}
+		got += len(a.Connect())
+	}
 }
 
 // post is a v3 POST through a's session, answered as it came.
@@ -118,11 +148,7 @@ func TestE2EWorkspaceDoorDropsStateOnLogout(t *testing.T) {
 	a := gwstest.NewAgent(t, base)
 	a.Start("JaneDoe", "", workspace.ChannelVoice)
 	id := gwstest.SimPost(t, simURL, "/sim/ring", `{"agent":"JaneDoe"}`)[0]
-	for tries := 0; len(a.Connect()) == 0; tries++ { // until the ringing call is announced
-		if tries == 5 {
-			t.Fatal("the ringing call was never announced")
-		}
-	}
+	announced(t, a, 1)
 	reads := "GET /workspace/v3/current-session"
 	before := received(t, simURL, reads)
 	a.MustOK("/voice/calls/"+id+"/update-user-data", `{"data":{"userData":[{"key":"Notes","type":"str","value":"1"}]}}`)
@@ -140,5 +166,74 @@ func TestE2EWorkspaceDoorDropsStateOnLogout(t *testing.T) {
 		`{"data":{"userData":[{"key":"Notes","type":"str","value":"2"}]}}`, "Cookie", cookie)
 	if n := received(t, simURL, reads); n != before+1 {
 		t.Errorf("after logout the guard read current-session %d times, want once", n-before)
+	}
+}
+
+// TestE2EWorkspaceDoorDecidesEveryRoute: each decided route of DESIGN
+// §8.1's table refuses a key the policies deny, and the sim never receives
+// it; the same route with an allowed key, where the sim serves it, goes
+// through. A media interaction's complete is held until its disposition.
+func TestE2EWorkspaceDoorDecidesEveryRoute(t *testing.T) {
+	t.Parallel()
+	simURL, base := guardOverSim(t)
+	a := gwstest.NewAgent(t, base)
+	a.Start("JohnSmith", "", workspace.ChannelVoice, workspace.ChannelMedia)
+	call := "/voice/calls/" + gwstest.SimPost(t, simURL, "/sim/ring", `{"agent":"JohnSmith"}`)[0]
+	item := "/media/workitem/interactions/" + gwstest.SimPost(t, simURL, "/sim/offer", `{"agent":"JohnSmith"}`)[0]
+	announced(t, a, 2)
+	a.MustOK(call+"/answer", `{}`)
+	a.MustOK(item+"/accept", `{}`)
+
+	kv := func(key string) string { return `[{"key":"` + key + `","type":"str","value":"v"}]` }
+	for _, tc := range []struct{ path, body string }{
+		{call + "/attach-user-data", `{"data":{"userData":%s}}`},
+		{call + "/update-user-data", `{"data":{"userData":%s}}`},
+		{call + "/initiate-transfer", `{"data":{"destination":"7002","userData":%s}}`},
+		{call + "/initiate-conference", `{"data":{"destination":"7002","userData":%s}}`},
+		{call + "/single-step-transfer", `{"data":{"destination":"7002","userData":%s}}`},
+		{call + "/single-step-conference", `{"data":{"destination":"7002","userData":%s}}`},
+		{"/voice/make-call", `{"data":{"destination":"5551","userData":%s}}`},
+		{"/voice/send-user-event", `{"data":{"userData":%s}}`},
+		{item + "/attach-user-data", `{"data":{"userData":%s}}`},
+		{item + "/update-user-data", `{"data":{"userData":%s}}`},
+		{item + "/place-in-queue", `{"data":{"queue":"Q","addedProperties":%s}}`},
+		{"/media/workitem/interactions/create", `{"data":{"queue":"Q","userData":%s}}`},
+		{"/media-management/manage-user-data", `{"data":{"addedUserData":%s}}`},
+	} {
+		before := calls(t, simURL)
+		status, body := post(a, tc.path, strings.Replace(tc.body, "%s", kv("SSN"), 1))
+		if status != http.StatusForbidden || !strings.Contains(body, `"deniedKeys":["SSN"]`) {
+			t.Errorf("%s with SSN: %d %s", tc.path, status, body)
+		}
+		if n := calls(t, simURL); n != before {
+			t.Errorf("%s with SSN reached the sim", tc.path)
+		}
+	}
+	for _, path := range []string{call + "/delete-user-data-pair", item + "/delete-user-data"} {
+		body := `{"data":{"key":"SSN"}}`
+		if strings.HasSuffix(path, "/delete-user-data") {
+			body = `{"data":{"keys":["SSN"]}}`
+		}
+		if status, out := post(a, path, body); status != http.StatusForbidden || !strings.Contains(out, `"deniedKeys":["SSN"]`) {
+			t.Errorf("%s of SSN: %d %s", path, status, out)
+		}
+	}
+	a.MustOK(item+"/update-user-data", `{"data":{"userData":`+kv("Notes")+`}}`)
+
+	// A workitem is the main case interaction: its complete needs a disposition.
+	if status, body := post(a, item+"/complete", `{}`); status != http.StatusConflict || !strings.Contains(body, "MARKDONE_BLOCKED") {
+		t.Errorf("media complete without a disposition: %d %s", status, body)
+	}
+	status, body := post(a, "/media-management/complete", `{"data":{"interactions":["`+strings.TrimPrefix(item, "/media/workitem/interactions/")+`"]}}`)
+	if status != http.StatusConflict || !strings.Contains(body, "MARKDONE_BLOCKED") {
+		t.Errorf("bulk complete without a disposition: %d %s", status, body)
+	}
+	if status, body := post(a, "/media-management/complete", `{"data":{"interactions":["nosuch"]}}`); status != http.StatusNotFound {
+		t.Errorf("bulk complete of an interaction GWS does not list: %d %s", status, body)
+	}
+	a.MustOK(item+"/update-user-data", `{"data":{"userData":[{"key":"DispositionCode","type":"str","value":"Done"}]}}`)
+	a.MustOK(item+"/complete", `{}`)
+	if n := received(t, simURL, "POST /workspace/v3/media/{mediatype}/interactions/{id}/complete"); n != 1 {
+		t.Errorf("the sim received %d media completes, want the allowed one", n)
 	}
 }
