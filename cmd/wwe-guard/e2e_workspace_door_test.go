@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // fakeGWS answers the Workspace API v3 calls a door test makes and records
@@ -32,6 +33,17 @@ func newFakeGWS(t *testing.T) *fakeGWS {
 		g.mu.Lock()
 		g.seen = append(g.seen, r.Method+" "+r.URL.Path+" "+string(body))
 		g.mu.Unlock()
+		if r.URL.Query().Get("hang") != "" { // a GWS that never answers
+			select {
+			case <-r.Context().Done():
+			case <-time.After(5 * time.Second):
+			}
+			return
+		}
+		if r.URL.Query().Get("garbage") != "" || strings.Contains(r.Header.Get("Cookie"), "GARBLED=1") {
+			w.Write([]byte("<html>not JSON"))
+			return
+		}
 		switch r.URL.Path {
 		case "/workspace/v3/initialize-workspace":
 			http.SetCookie(w, &http.Cookie{Name: "WORKSPACE_SESSIONID", Value: "s1", Path: "/", Domain: "gws.example", Secure: true, HttpOnly: true})
@@ -253,4 +265,36 @@ func TestE2EWorkspaceDoorCORS(t *testing.T) {
 	if n := len(gws.received()); n != 3 {
 		t.Errorf("GWS received %d requests, want the 3 reads and no preflight", n)
 	}
+}
+
+// TestE2EWorkspaceDoorHungAndGarbledGWS: a GWS that never answers is cut at
+// upstream.timeout, a long-poll at GWS's advised timeout plus
+// longPollMargin, each a 502 in the envelope; a reply that is not JSON is
+// relayed as it is, but a markdone cannot be decided on one.
+func TestE2EWorkspaceDoorHungAndGarbledGWS(t *testing.T) {
+	t.Parallel()
+	gws := newFakeGWS(t)
+	cfg := filepath.Join(t.TempDir(), "guard.yaml")
+	mustWrite(t, cfg, "upstream:\n  kind: workspace\n  url: "+gws.URL+"\n  timeout: 300ms\n"+
+		"workspace:\n  longPollMargin: 200ms\ndecisionLog:\n  output: none\n"+doorOptions)
+	base := startGuard(t, "--config", cfg)
+	session := "WORKSPACE_SESSIONID=s1"
+
+	expectV3(t, "a hung call", send(t, http.MethodPost, base+"/workspace/v3/voice/calls/c1/answer?hang=1", `{}`, "Cookie", session),
+		http.StatusBadGateway, "SERVICE_UNAVAILABLE")
+	// The fake GWS advises a 100 ms long-poll: the next one is cut at 100 ms
+	// plus the 200 ms margin (the fake would answer after 5 s, and a
+	// long-poll held for the default 30 s would get that answer).
+	send(t, http.MethodPost, base+"/workspace/v3/notifications/connect", `[{"channel":"/meta/connect","connectionType":"long-polling"}]`, "Cookie", session)
+	expectV3(t, "a hung long-poll",
+		send(t, http.MethodPost, base+"/workspace/v3/notifications/connect?hang=1", `[{"channel":"/meta/connect","connectionType":"long-polling"}]`, "Cookie", session),
+		http.StatusBadGateway, "SERVICE_UNAVAILABLE")
+
+	garbled := send(t, http.MethodGet, base+"/workspace/v3/info?garbage=1", "")
+	if garbled.status != http.StatusOK || garbled.raw != "<html>not JSON" {
+		t.Errorf("a reply that is not JSON: %d %q, want it relayed", garbled.status, garbled.raw)
+	}
+	expectV3(t, "a markdone on a garbled current-session",
+		send(t, http.MethodPost, base+"/workspace/v3/media/workitem/interactions/i1/complete", `{}`, "Cookie", session+"; GARBLED=1"),
+		http.StatusBadGateway, "SERVICE_UNAVAILABLE")
 }
