@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net/http"
 	"slices"
+	"strings"
 
 	"github.com/wwe-guard/wwe-guard/internal/policy"
 	"github.com/wwe-guard/wwe-guard/internal/workspace"
@@ -38,7 +39,10 @@ func (s *Server) v3Decided(x *v3Exchange) error {
 	}
 	body, err := call.Encode(drop)
 	if errors.Is(err, workspace.ErrAllDropped) {
-		return s.v3Failure(x.c, wwe.Errorf(wwe.CodeUserDataWriteNotAllowed, "user data key(s) not allowed: every key of the call"))
+		denied := slices.Compact(slices.Sorted(slices.Values(drop)))
+		e := wwe.Errorf(wwe.CodeUserDataWriteNotAllowed, "user data key(s) not allowed: %s", strings.Join(denied, ", "))
+		e.DeniedKeys, e.DecisionID = denied, x.c.Response().Header().Get(headerDecisionID)
+		return s.v3Failure(x.c, e)
 	}
 	if err != nil {
 		return s.v3Failure(x.c, err)

@@ -298,3 +298,27 @@ func TestE2EWorkspaceDoorHungAndGarbledGWS(t *testing.T) {
 		send(t, http.MethodPost, base+"/workspace/v3/media/workitem/interactions/i1/complete", `{}`, "Cookie", session+"; GARBLED=1"),
 		http.StatusBadGateway, "SERVICE_UNAVAILABLE")
 }
+
+// TestE2EWorkspaceDoorStripMode: in strip mode the door forwards the call
+// without the denied pairs, in order and with their types, and says which
+// it dropped; a write whose every pair is denied is refused.
+func TestE2EWorkspaceDoorStripMode(t *testing.T) {
+	t.Parallel()
+	gws := newFakeGWS(t)
+	base := startGuard(t, "--config", writeWorkspaceConfig(t, gws.URL, doorOptions+"userDataMode: strip\n"))
+	path := base + "/workspace/v3/voice/calls/c1/update-user-data"
+	mixed := send(t, http.MethodPost, path, `{"operationId":"op-1","data":{"userData":[{"key":"SSN","type":"str","value":"1"},`+
+		`{"key":"Notes","type":"int","value":7},{"key":"SSN","type":"kvlist","value":[{"key":"x","type":"str","value":"y"}]}]}}`)
+	if mixed.status != http.StatusOK || mixed.header.Get("X-Denied-Keys") != `["SSN"]` {
+		t.Errorf("a write with a denied key in strip mode: %d %s, X-Denied-Keys %q", mixed.status, mixed.raw, mixed.header.Get("X-Denied-Keys"))
+	}
+	all := send(t, http.MethodPost, path, `{"data":{"userData":[{"key":"SSN","type":"str","value":"1"}]}}`)
+	expectV3(t, "every pair denied", all, http.StatusForbidden, "USER_DATA_WRITE_NOT_ALLOWED")
+	if denied, _ := all.body["deniedKeys"].([]any); len(denied) != 1 || denied[0] != "SSN" || all.body["decisionId"] == nil {
+		t.Errorf("every pair denied: %s, want deniedKeys [SSN] and the decision id", all.raw)
+	}
+	want := `POST /workspace/v3/voice/calls/c1/update-user-data {"operationId":"op-1","data":{"userData":[{"key":"Notes","type":"int","value":7}]}}`
+	if seen := gws.received(); len(seen) != 1 || seen[0] != want {
+		t.Errorf("GWS received %q, want only %s", seen, want)
+	}
+}
