@@ -11,27 +11,12 @@ const assert = require('node:assert/strict');
 const WorkspaceApi = require('genesys-workspace-client-js');
 const generated = require('genesys-workspace-client-js/src/internal/code-gen/workspace-api');
 
+const { redirectUri, signIn, simPost, calls: events, keys } = require('./helpers');
+
 const guard = process.env.WWE_GUARD_URL;
 const sim = process.env.WWE_SIM_URL;
-const redirectUri = 'http://127.0.0.1:9/app';
 
-async function signIn(user) {
-  const res = await fetch(`${guard}/auth/v3/sign-in`, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ username: user, password: user, redirect_uri: redirectUri }),
-  });
-  assert.equal(res.status, 302, 'sign-in through the guard');
-  return new URL(res.headers.get('location')).searchParams.get('code');
-}
-
-async function ring(userData) {
-  const res = await fetch(`${sim}/sim/ring`, {
-    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ agent: 'JohnSmith', userData }),
-  });
-  assert.equal(res.status, 200);
-}
+const ring = (userData) => simPost(sim, '/sim/ring', { agent: 'JohnSmith', userData });
 
 // received is what the sim got on route (its template), and the last body.
 async function received(route) {
@@ -50,40 +35,12 @@ async function refusal(call, status) {
   assert.fail(`not refused (want ${status})`);
 }
 
-function events(api) {
-  const seen = [];
-  const waiting = [];
-  api.on('CallStateChanged', (msg) => {
-    seen.push(msg);
-    for (const w of waiting.splice(0)) w();
-  });
-  return {
-    all: seen,
-    next(what, match, ms = 5000) {
-      return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no CallStateChanged: ${what}`)), ms);
-        const look = () => {
-          const i = seen.findIndex(match);
-          if (i >= 0) {
-            clearTimeout(timer);
-            resolve(seen[i]);
-          } else {
-            waiting.push(look);
-          }
-        };
-        look();
-      });
-    },
-  };
-}
-
-const keys = (call) => call.userData.map((p) => `${p.key}=${p.value}`);
 const update = 'POST /workspace/v3/voice/calls/{id}/update-user-data';
 const complete = 'POST /workspace/v3/voice/calls/{id}/complete';
 
 test('the official client works through the guard, which decides its writes and markdone', { skip: !guard && 'WWE_GUARD_URL is not set' }, async (t) => {
   const api = new WorkspaceApi(undefined, guard, false);
-  await api.initialize({ code: await signIn('JohnSmith'), redirectUri });
+  await api.initialize({ code: await signIn(guard, 'JohnSmith'), redirectUri });
   t.after(() => api.destroy());
   const calls = events(api);
   // The wrapper asks for GWS's default, auto-completion; the guard holds it.

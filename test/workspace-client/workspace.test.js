@@ -8,66 +8,13 @@ const assert = require('node:assert/strict');
 const WorkspaceApi = require('genesys-workspace-client-js');
 const generated = require('genesys-workspace-client-js/src/internal/code-gen/workspace-api');
 
+const { redirectUri, signIn, simPost, calls, keys } = require('./helpers');
+
 const base = process.env.WWE_SIM_URL;
-const redirectUri = 'http://127.0.0.1:9/app';
-
-// signIn gets an authorization code the way a browser would: the sign-in
-// form, and the code from the redirect.
-async function signIn(user) {
-  const res = await fetch(`${base}/auth/v3/sign-in`, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ username: user, password: user, redirect_uri: redirectUri }),
-  });
-  assert.equal(res.status, 302);
-  const code = new URL(res.headers.get('location')).searchParams.get('code');
-  assert.ok(code, 'a code in the redirect');
-  return code;
-}
-
-async function simPost(path, body) {
-  const res = await fetch(`${base}${path}`, {
-    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
-  });
-  const text = await res.text();
-  assert.equal(res.status, 200, `${path}: ${text}`);
-  return JSON.parse(text);
-}
-
-// calls collects the client's CallStateChanged events; next waits for the
-// first one not yet taken that matches.
-function calls(api) {
-  const seen = [];
-  const waiting = [];
-  api.on('CallStateChanged', (msg) => {
-    seen.push(msg);
-    for (const w of waiting.splice(0)) w();
-  });
-  return {
-    next(what, match, ms = 5000) {
-      return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no CallStateChanged: ${what}`)), ms);
-        const look = () => {
-          const i = seen.findIndex(match);
-          if (i >= 0) {
-            clearTimeout(timer);
-            resolve(seen.splice(0, i + 1)[i]);
-          } else {
-            waiting.push(look);
-          }
-        };
-        look();
-      });
-    },
-  };
-}
-
-const keys = (call) => call.userData.map((p) => `${p.key}=${p.value}`);
 
 test('the official client drives a call through the reference GWS', { skip: !base && 'WWE_SIM_URL is not set' }, async (t) => {
   const api = new WorkspaceApi(undefined, base, false);
-  await api.initialize({ code: await signIn('JohnSmith'), redirectUri });
+  await api.initialize({ code: await signIn(base, 'JohnSmith'), redirectUri });
   t.after(() => api.destroy());
   assert.equal(api.user.agentLogin, '7001');
   assert.equal(api.user.defaultPlace, 'Place_7001');
@@ -75,7 +22,7 @@ test('the official client drives a call through the reference GWS', { skip: !bas
 
   // The wrapper activates with autoCompleteCall left out: released calls complete by themselves.
   await api.activateChannels();
-  await simPost('/sim/ring', { agent: 'JohnSmith', userData: [{ key: 'CaseId', type: 'str', value: 'C-1' }] });
+  await simPost(base, '/sim/ring', { agent: 'JohnSmith', userData: [{ key: 'CaseId', type: 'str', value: 'C-1' }] });
   let msg = await events.next('ringing', (m) => m.call.state === 'Ringing');
   const first = msg.call.id;
   assert.deepEqual(keys(msg.call), ['CaseId=C-1']);
@@ -89,7 +36,7 @@ test('the official client drives a call through the reference GWS', { skip: !bas
   // released call waits for complete.
   const session = new generated.SessionApi(api.agent);
   await session.activateChannels({ data: { agentId: api.user.agentLogin, placeName: api.user.defaultPlace, autoCompleteCall: false } });
-  await simPost('/sim/ring', { agent: 'JohnSmith', userData: [{ key: 'CaseId', type: 'str', value: 'C-2' }] });
+  await simPost(base, '/sim/ring', { agent: 'JohnSmith', userData: [{ key: 'CaseId', type: 'str', value: 'C-2' }] });
   msg = await events.next('ringing again', (m) => m.call.state === 'Ringing');
   const id = msg.call.id;
   await api.voice.answerCall(id);
