@@ -47,7 +47,7 @@ func (s *Server) v3Decided(x *v3Exchange) error {
 	if err != nil {
 		return s.v3Failure(x.c, err)
 	}
-	rep, err := s.v3Forward(x.c.Request().Context(), x.c.Request(), x.route.Method, x.route.Path, body, 0)
+	rep, err := s.v3Forward(x.c.Request().Context(), x.c.Request(), v3Call{method: x.route.Method, path: x.route.Path, body: body, reencoded: true})
 	if err != nil {
 		return s.v3Failure(x.c, err)
 	}
@@ -169,7 +169,7 @@ func (s *Server) v3Refresh(ctx context.Context, x *v3Exchange, ss *v3Session) er
 			probe.Header[h] = v
 		}
 	}
-	rep, err := s.v3Forward(ctx, probe, http.MethodGet, workspace.BasePath+"/current-session", nil, 0)
+	rep, err := s.v3Forward(ctx, probe, v3Call{method: http.MethodGet, path: workspace.BasePath + "/current-session"})
 	if err != nil {
 		return err
 	}

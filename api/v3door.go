@@ -4,7 +4,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
-	"time"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -33,7 +33,13 @@ func (s *Server) v3Door(c echo.Context) error {
 	if err != nil {
 		return s.v3Failure(c, err)
 	}
+	if enc := r.Header.Get("Content-Encoding"); enc != "" && !strings.EqualFold(enc, "identity") {
+		return s.v3Failure(c, wwe.Errorf(wwe.CodeUnsupportedMediaType, "request bodies are read as sent: no Content-Encoding"))
+	}
 	x := &v3Exchange{c: c, route: route, body: body, sessionKey: key}
+	if err := v3NoSmuggledUserData(x); err != nil {
+		return s.v3Failure(c, err)
+	}
 	switch route.Kind {
 	case workspace.NotFound:
 		return s.v3Unknown(x)
@@ -46,7 +52,7 @@ func (s *Server) v3Door(c echo.Context) error {
 	case workspace.Decided:
 		return s.v3Decided(x)
 	}
-	return s.v3Pass(x, body, 0)
+	return s.v3Pass(x, v3Call{method: route.Method, path: route.Path, body: body})
 }
 
 // v3Exchange is one request on the door as it goes through.
@@ -87,11 +93,10 @@ func (s *Server) v3Body(c echo.Context) ([]byte, error) {
 	return body, nil
 }
 
-// v3Pass forwards the exchange with body and relays GWS's reply, every
-// userData in it filtered for the session. hold bounds the call (0: the
-// upstream timeout).
-func (s *Server) v3Pass(x *v3Exchange, body []byte, hold time.Duration) error {
-	rep, err := s.v3Forward(x.c.Request().Context(), x.c.Request(), x.route.Method, x.route.Path, body, hold)
+// v3Pass forwards call for the exchange and relays GWS's reply, every
+// userData in it filtered for the session.
+func (s *Server) v3Pass(x *v3Exchange, call v3Call) error {
+	rep, err := s.v3Forward(x.c.Request().Context(), x.c.Request(), call)
 	if err != nil {
 		return s.v3Failure(x.c, err)
 	}
@@ -122,5 +127,39 @@ func (s *Server) v3Unknown(x *v3Exchange) error {
 	if carries {
 		return s.v3Failure(x.c, wwe.Errorf(wwe.CodeRequestNotAllowed, "user data on a route the guard does not know"))
 	}
-	return s.v3Pass(x, x.body, 0)
+	return s.v3Pass(x, v3Call{method: x.route.Method, path: x.route.Path, body: x.body})
+}
+
+// v3NoSmuggledUserData refuses a JSON body that names user data on a call of
+// an interaction that Genesys' client sends without any (answer, hold,
+// accept, ...): GWS might apply a member its client never sends, and the
+// door decides only the routes whose user data it knows. Bodies of other
+// media types (a multipart attachment) are GWS's to read.
+func v3NoSmuggledUserData(x *v3Exchange) error {
+	if x.route.Kind != workspace.PassThrough || x.body == nil || !isInteractionCall(x.route.Path) {
+		return nil
+	}
+	ct := x.c.Request().Header.Get(echo.HeaderContentType)
+	if ct != "" && !strings.Contains(strings.ToLower(ct), "json") {
+		return nil
+	}
+	carries, err := workspace.CarriesUserData(x.body)
+	if err != nil {
+		return wwe.Errorf(wwe.CodeInvalidRequest, "%v", err)
+	}
+	if carries {
+		return wwe.Errorf(wwe.CodeRequestNotAllowed, "%s carries no user data", v3RequestName(x.route))
+	}
+	return nil
+}
+
+// isInteractionCall reports whether path is a call on calls or media
+// interactions.
+func isInteractionCall(path string) bool {
+	for _, prefix := range []string{"/voice/", "/media/", "/media-management/"} {
+		if strings.HasPrefix(path, workspace.BasePath+prefix) {
+			return true
+		}
+	}
+	return false
 }

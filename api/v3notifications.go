@@ -64,7 +64,7 @@ func (s *Server) v3Notifications(x *v3Exchange) error {
 	if disconnect && x.sessionKey != "" {
 		defer s.v3sessions.drop(x.sessionKey)
 	}
-	rep, err := s.v3Forward(x.c.Request().Context(), x.c.Request(), x.route.Method, x.route.Path, body, hold)
+	rep, err := s.v3Forward(x.c.Request().Context(), x.c.Request(), v3Call{method: x.route.Method, path: x.route.Path, body: body, reencoded: true, hold: hold})
 	if err != nil {
 		return s.v3Failure(x.c, err)
 	}
@@ -123,5 +123,5 @@ func (s *Server) v3ActivateChannels(x *v3Exchange) error {
 		ss.autoComplete = auto
 		ss.mu.Unlock()
 	}
-	return s.v3Pass(x, body, 0)
+	return s.v3Pass(x, v3Call{method: x.route.Method, path: x.route.Path, body: body, reencoded: true})
 }

@@ -29,12 +29,20 @@ var hopHeaders = []string{
 	"Te", "Trailer", "Transfer-Encoding", "Upgrade", "Content-Length", "Host",
 }
 
-// v3Forward sends one request to GWS: method and canonical path as the door
-// classified them, the caller's query, the given body (nil: none), and the
-// caller's end-to-end headers — its Cookie and x-api-key included, so each
-// client keeps its own GWS session — without Accept-Encoding, so the door
-// reads what it filters. hold bounds the call (0: the upstream timeout).
-func (s *Server) v3Forward(ctx context.Context, r *http.Request, method, path string, body []byte, hold time.Duration) (*v3Reply, error) {
+// v3Call is one request the door sends GWS.
+type v3Call struct {
+	method, path string        // as the door classified them
+	body         []byte        // nil: none
+	reencoded    bool          // body is JSON the door wrote: labelled so, whatever the client said
+	hold         time.Duration // bound of the call; 0: the upstream timeout
+}
+
+// v3Forward sends one request to GWS: method and canonical path, the
+// caller's query, the body, and the caller's end-to-end headers — its
+// Cookie and x-api-key included, so each client keeps its own GWS session —
+// without Accept-Encoding, so the door reads what it filters.
+func (s *Server) v3Forward(ctx context.Context, r *http.Request, call v3Call) (*v3Reply, error) {
+	method, path, body, hold := call.method, call.path, call.body, call.hold
 	cfg := s.v3
 	if hold <= 0 {
 		hold = cfg.Timeout
@@ -54,6 +62,10 @@ func (s *Server) v3Forward(ctx context.Context, r *http.Request, method, path st
 	}
 	copyHeaders(req.Header, r.Header)
 	req.Header.Del("Accept-Encoding")
+	if call.reencoded {
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Del("Content-Encoding")
+	}
 	resp, err := cfg.Client.Do(req)
 	if err != nil {
 		return nil, err

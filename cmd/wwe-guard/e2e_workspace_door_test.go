@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -15,8 +16,9 @@ import (
 // every request that reaches it.
 type fakeGWS struct {
 	*httptest.Server
-	mu   sync.Mutex
-	seen []string // "METHOD path body"
+	mu    sync.Mutex
+	seen  []string // "METHOD path body"
+	types []string // the Content-Type of each
 }
 
 const fakeSession = `{"status":{"code":0},"data":{"user":{"activeSession":{"autoCompleteCall":true,"calls":[` +
@@ -32,6 +34,7 @@ func newFakeGWS(t *testing.T) *fakeGWS {
 		w.Header().Set("Access-Control-Allow-Credentials", "true")
 		g.mu.Lock()
 		g.seen = append(g.seen, r.Method+" "+r.URL.Path+" "+string(body))
+		g.types = append(g.types, r.Header.Get("Content-Type"))
 		g.mu.Unlock()
 		if r.URL.Query().Get("hang") != "" { // a GWS that never answers
 			select {
@@ -77,7 +80,7 @@ func (g *fakeGWS) received() []string {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	out := g.seen
-	g.seen = nil
+	g.seen, g.types = nil, nil
 	return out
 }
 
@@ -151,6 +154,9 @@ func TestE2EWorkspaceDoorRefusesWithoutForwarding(t *testing.T) {
 		"refused key":          {http.MethodPost, "/workspace/v3/voice/calls/c1/update-user-data", `{"data":{"userData":[{"key":"SSN","type":"str","value":"x"}]}}`, nil, 403, "USER_DATA_WRITE_NOT_ALLOWED"},
 		"value not its type":   {http.MethodPost, "/workspace/v3/voice/calls/c1/update-user-data", `{"data":{"userData":[{"key":"Notes","type":"int","value":"x"}]}}`, nil, 400, "INVALID_REQUEST"},
 		"unknown type object":  {http.MethodPost, "/workspace/v3/voice/calls/c1/update-user-data", `{"data":{"userData":[{"key":"Notes","type":"blob","value":{"SSN":"1"}}]}}`, nil, 400, "INVALID_REQUEST"},
+		"user data on answer":  {http.MethodPost, "/workspace/v3/voice/calls/c1/answer", `{"data":{"reasons":[],"userData":[{"key":"SSN","type":"str","value":"1"}]}}`, nil, 403, "REQUEST_NOT_ALLOWED"},
+		"nested user data":     {http.MethodPost, "/workspace/v3/media/workitem/interactions/i1/accept", `{"data":{"extension":[],"x":{"addedProperties":[]}}}`, nil, 403, "REQUEST_NOT_ALLOWED"},
+		"encoded body":         {http.MethodPost, "/workspace/v3/voice/calls/c1/update-user-data", "\x1f\x8b", []string{"Content-Encoding", "gzip"}, 415, "UNSUPPORTED_MEDIA_TYPE"},
 		"markdone unseen":      {http.MethodPost, "/workspace/v3/voice/calls/c1/complete", `{"data":{"userData":[]}}`, nil, 404, "INTERACTION_NOT_FOUND"},
 	} {
 		expectV3(t, name, sendRaw(t, tc.method, base, tc.path, tc.body, tc.header...), tc.status, tc.code)
@@ -307,8 +313,11 @@ func TestE2EWorkspaceDoorStripMode(t *testing.T) {
 	gws := newFakeGWS(t)
 	base := startGuard(t, "--config", writeWorkspaceConfig(t, gws.URL, doorOptions+"userDataMode: strip\n"))
 	path := base + "/workspace/v3/voice/calls/c1/update-user-data"
+	// Labelled as something else, the body is still read as JSON, and goes
+	// out labelled as the JSON it is.
 	mixed := send(t, http.MethodPost, path, `{"operationId":"op-1","data":{"userData":[{"key":"SSN","type":"str","value":"1"},`+
-		`{"key":"Notes","type":"int","value":7},{"key":"SSN","type":"kvlist","value":[{"key":"x","type":"str","value":"y"}]}]}}`)
+		`{"key":"Notes","type":"int","value":7},{"key":"SSN","type":"kvlist","value":[{"key":"x","type":"str","value":"y"}]}]}}`,
+		"Content-Type", "application/x-www-form-urlencoded")
 	if mixed.status != http.StatusOK || mixed.header.Get("X-Denied-Keys") != `["SSN"]` {
 		t.Errorf("a write with a denied key in strip mode: %d %s, X-Denied-Keys %q", mixed.status, mixed.raw, mixed.header.Get("X-Denied-Keys"))
 	}
@@ -318,6 +327,12 @@ func TestE2EWorkspaceDoorStripMode(t *testing.T) {
 		t.Errorf("every pair denied: %s, want deniedKeys [SSN] and the decision id", all.raw)
 	}
 	want := `POST /workspace/v3/voice/calls/c1/update-user-data {"operationId":"op-1","data":{"userData":[{"key":"Notes","type":"int","value":7}]}}`
+	gws.mu.Lock()
+	types := slices.Clone(gws.types)
+	gws.mu.Unlock()
+	if len(types) != 1 || types[0] != "application/json" {
+		t.Errorf("the forwarded write was labelled %q, want application/json", types)
+	}
 	if seen := gws.received(); len(seen) != 1 || seen[0] != want {
 		t.Errorf("GWS received %q, want only %s", seen, want)
 	}
