@@ -36,6 +36,10 @@ func newFakeGWS(t *testing.T) *fakeGWS {
 		g.seen = append(g.seen, r.Method+" "+r.URL.Path+" "+string(body))
 		g.types = append(g.types, r.Header.Get("Content-Type"))
 		g.mu.Unlock()
+		if r.Header.Get("Accept-Encoding") != "" { // the door reads what it filters: it never asks for compression
+			http.Error(w, "Accept-Encoding reached GWS", http.StatusTeapot)
+			return
+		}
 		if r.URL.Query().Get("hang") != "" { // a GWS that never answers
 			select {
 			case <-r.Context().Done():
@@ -280,10 +284,7 @@ func TestE2EWorkspaceDoorCORS(t *testing.T) {
 func TestE2EWorkspaceDoorHungAndGarbledGWS(t *testing.T) {
 	t.Parallel()
 	gws := newFakeGWS(t)
-	cfg := filepath.Join(t.TempDir(), "guard.yaml")
-	mustWrite(t, cfg, "upstream:\n  kind: workspace\n  url: "+gws.URL+"\n  timeout: 300ms\n"+
-		"workspace:\n  longPollMargin: 200ms\ndecisionLog:\n  output: none\n"+doorOptions)
-	base := startGuard(t, "--config", cfg)
+	base := startGuard(t, "--config", writeWorkspaceConfig(t, gws.URL, "workspace:\n  longPollMargin: 200ms\n"+doorOptions, "timeout: 300ms"))
 	session := "WORKSPACE_SESSIONID=s1"
 
 	expectV3(t, "a hung call", send(t, http.MethodPost, base+"/workspace/v3/voice/calls/c1/answer?hang=1", `{}`, "Cookie", session),

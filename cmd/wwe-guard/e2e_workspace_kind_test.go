@@ -1,19 +1,28 @@
 package main
 
 import (
+	"crypto/tls"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
+
+	"github.com/wwe-guard/wwe-guard/internal/testkit"
 )
 
-// workspaceConfig writes a config of kind workspace in front of url.
-func writeWorkspaceConfig(t *testing.T, url, extra string) string {
+// writeWorkspaceConfig writes a config of kind workspace in front of url:
+// extra at the top level, upstream lines (each "key: value") under
+// upstream.
+func writeWorkspaceConfig(t *testing.T, url, extra string, upstream ...string) string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "guard.yaml")
-	mustWrite(t, path, "upstream:\n  kind: workspace\n  url: "+url+"\ndecisionLog:\n  output: none\n"+extra)
+	more := ""
+	for _, line := range upstream {
+		more += "  " + line + "\n"
+	}
+	mustWrite(t, path, "upstream:\n  kind: workspace\n  url: "+url+"\n"+more+"decisionLog:\n  output: none\n"+extra)
 	return path
 }
 
@@ -73,4 +82,31 @@ func TestLoadConfigWorkspaceProblems(t *testing.T) {
 			t.Errorf("%s: error %v, want it to report %q", name, err, tc.want)
 		}
 	}
+}
+
+// TestE2EWorkspaceUpstreamTLS: the guard reaches a GWS that serves TLS with
+// a certificate of its own CA and demands a client certificate, with
+// upstream.tls; without the client certificate GWS refuses the guard and
+// /ready says so.
+func TestE2EWorkspaceUpstreamTLS(t *testing.T) {
+	t.Parallel()
+	ca := testkit.NewCA(t)
+	serverCert, _, _ := ca.Issue("gws", false)
+	_, certFile, keyFile := ca.Issue("guard", true)
+	gws := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Write([]byte(`{"name":"gws","client":"` + r.TLS.PeerCertificates[0].Subject.CommonName + `"}`))
+	}))
+	gws.TLS = &tls.Config{Certificates: []tls.Certificate{serverCert}, ClientAuth: tls.RequireAndVerifyClientCert, ClientCAs: ca.Pool}
+	gws.StartTLS()
+	defer gws.Close()
+
+	mutual := startGuard(t, "--config", writeWorkspaceConfig(t, gws.URL, "",
+		"tls: {caFile: "+ca.File+", certFile: "+certFile+", keyFile: "+keyFile+"}"))
+	send(t, http.MethodGet, mutual+"/ready", "").expect(t, http.StatusOK, "")
+	if r := send(t, http.MethodGet, mutual+"/workspace/v3/info", ""); r.status != http.StatusOK || r.body["client"] != "guard" {
+		t.Errorf("through mutual TLS: %d %s", r.status, r.raw)
+	}
+	caOnly := startGuard(t, "--config", writeWorkspaceConfig(t, gws.URL, "", "tls: {caFile: "+ca.File+"}"))
+	send(t, http.MethodGet, caOnly+"/ready", "").expect(t, http.StatusServiceUnavailable, "NOT_READY")
+	expectV3(t, "without the client certificate", send(t, http.MethodGet, caOnly+"/workspace/v3/info", ""), http.StatusBadGateway, "SERVICE_UNAVAILABLE")
 }

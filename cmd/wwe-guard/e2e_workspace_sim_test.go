@@ -237,3 +237,44 @@ func TestE2EWorkspaceDoorDecidesEveryRoute(t *testing.T) {
 		t.Errorf("the sim received %d media completes, want the allowed one", n)
 	}
 }
+
+// TestE2EWorkspaceDoorSessionsNeverMix: what one agent's session taught the
+// guard is never used for another's: another agent cannot mark done a call
+// GWS does not list for them.
+func TestE2EWorkspaceDoorSessionsNeverMix(t *testing.T) {
+	t.Parallel()
+	simURL, base := guardOverSim(t)
+	john, jane := gwstest.NewAgent(t, base), gwstest.NewAgent(t, base)
+	john.Start("JohnSmith", "", workspace.ChannelVoice)
+	jane.Start("JaneDoe", "", workspace.ChannelVoice)
+	call := "/voice/calls/" + gwstest.SimPost(t, simURL, "/sim/ring", `{"agent":"JohnSmith"}`)[0]
+	announced(t, john, 1)
+	done := `{"data":{"userData":[{"key":"DispositionCode","type":"str","value":"x"}]}}`
+	if status, body := post(jane, call+"/complete", done); status != http.StatusNotFound || !strings.Contains(body, "INTERACTION_NOT_FOUND") {
+		t.Errorf("another agent's complete: %d %s", status, body)
+	}
+	john.MustOK(call+"/answer", `{}`)
+	john.MustOK(call+"/release", `{}`)
+	john.MustOK(call+"/complete", done)
+}
+
+// TestE2EWorkspaceDoorReleaseIsMarkdoneWithoutTheHold: with
+// holdAutoComplete off the door leaves activate-channels alone, and a
+// release that GWS would complete by itself is decided as a markdone.
+func TestE2EWorkspaceDoorReleaseIsMarkdoneWithoutTheHold(t *testing.T) {
+	t.Parallel()
+	sim := gwssim.New(gwssim.Config{Advice: 300 * time.Millisecond})
+	srv := httptest.NewServer(sim)
+	t.Cleanup(func() { sim.Close(); srv.Close() })
+	base := startGuard(t, "--config", writeWorkspaceConfig(t, srv.URL, simOptions+"workspace:\n  holdAutoComplete: false\n"))
+	a := gwstest.NewAgent(t, base)
+	a.Start("JohnSmith", "", workspace.ChannelVoice)
+	call := "/voice/calls/" + gwstest.SimPost(t, srv.URL, "/sim/ring", `{"agent":"JohnSmith"}`)[0]
+	announced(t, a, 1)
+	a.MustOK(call+"/answer", `{}`)
+	if status, body := post(a, call+"/release", `{}`); status != http.StatusConflict || !strings.Contains(body, "MARKDONE_BLOCKED") {
+		t.Errorf("a release that would complete the call, without a disposition: %d %s", status, body)
+	}
+	a.MustOK(call+"/update-user-data", `{"data":{"userData":[{"key":"DispositionCode","type":"str","value":"x"}]}}`)
+	a.MustOK(call+"/release", `{}`)
+}
