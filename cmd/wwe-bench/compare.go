@@ -52,10 +52,11 @@ func compareCommand(ctx context.Context, o options, out output, log io.Writer) e
 	defer st.stop()
 	targets := st.targets
 	clients := make([]*http.Client, len(targets))
+	plans := make([]*plan, len(targets))
 	for i, t := range targets {
-		clients[i] = newClient(o.concurrency, o.timeout)
+		clients[i] = o.newClient()
 		defer clients[i].CloseIdleConnections()
-		if _, err := prepare(ctx, clients[i], t.url, o.plan, o.mix, kindFlag{kind: t.kind}); err != nil {
+		if _, plans[i], err = o.ready(ctx, clients[i], t.url, targets[0].url, kindFlag{kind: t.kind}); err != nil {
 			return fmt.Errorf("%s: %w", t.name, err)
 		}
 	}
@@ -64,21 +65,21 @@ func compareCommand(ctx context.Context, o options, out output, log io.Writer) e
 	rep := CompareReport{Rounds: o.rounds}
 	for round := 1; round <= o.rounds; round++ {
 		for i, t := range targets {
-			r, err := compareRun(ctx, st, clients[i], o.spec(t.url), t)
+			r, err := measured(ctx, clients[i], o.spec(t.url, plans[i]), t.kind, st)
 			if err != nil {
 				return fmt.Errorf("%s round %d: %w", t.name, round, err)
 			}
-			r.Round = round
+			r.Name, r.Round = t.name, round
 			rep.Runs = append(rep.Runs, r)
-			fmt.Fprintf(out.table, "round %d  %-7s  %9.1f req/s  %s  cpu %s ms/req  tool-wait p99 %.3f  in-flight max %d/%d  unexpected %d\n",
-				round, t.name, r.Throughput, latencyLine(r.LatencyMs), cpuText(r.CPUMsPerRequest), r.GeneratorWaitMs.P99, r.MaxInFlight, r.Concurrency, r.Unexpected)
+			fmt.Fprintf(out.table, "round %d  %-7s  %9.1f req/s  %s  cpu %s ms/req  tool-wait p99 %.3f  in-flight max %d/%d%s  unexpected %d\n",
+				round, t.name, r.Throughput, latencyLine(r.LatencyMs), cpuText(r.CPUMsPerRequest), r.GeneratorWaitMs.P99, r.MaxInFlight, r.Concurrency, notificationsText(r.Notifications), r.Unexpected)
 			if r.Unexpected > 0 {
 				printReport(out.table, r)
 			}
 		}
 	}
 	for i, t := range targets {
-		if err := teardown(ctx, clients[i], t.url, o.plan); err != nil {
+		if err := teardown(ctx, clients[i], t.url, plans[i]); err != nil {
 			return fmt.Errorf("%s: %w", t.name, err)
 		}
 	}
@@ -96,25 +97,6 @@ func compareCommand(ctx context.Context, o options, out output, log io.Writer) e
 		return fmt.Errorf("%d requests over all runs: %w", unexpected, errUnexpected)
 	}
 	return nil
-}
-
-// compareRun is one target's run of a round: warm-up, then the measured
-// load, with the stack's CPU time read around the measured part.
-func compareRun(ctx context.Context, st *stack, client *http.Client, spec loadSpec, t target) (Report, error) {
-	if err := warm(ctx, client, spec); err != nil {
-		return Report{}, err
-	}
-	cpuBefore, cpuKnown := st.cpu()
-	res, err := runLoad(ctx, client, spec)
-	if err != nil {
-		return Report{}, err
-	}
-	r := summarize(res, spec, t.kind)
-	r.Name = t.name
-	if cpuAfter, ok := st.cpu(); cpuKnown && ok && r.Answered > 0 {
-		r.CPUMsPerRequest = ms(cpuAfter-cpuBefore) / float64(r.Answered)
-	}
-	return r, nil
 }
 
 // summarizeTargets folds each target's runs into its medians.

@@ -56,14 +56,6 @@ type job struct {
 	intended time.Time
 }
 
-// measure sends the warm-up load, if any, then the measured load.
-func measure(ctx context.Context, client *http.Client, spec loadSpec) (runResult, error) {
-	if err := warm(ctx, client, spec); err != nil {
-		return runResult{}, err
-	}
-	return runLoad(ctx, client, spec)
-}
-
 // warm sends spec's load for spec.warmup, unmeasured: connections open,
 // caches and the targets' runtimes settle.
 func warm(ctx context.Context, client *http.Client, spec loadSpec) error {

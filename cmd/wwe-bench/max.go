@@ -101,8 +101,12 @@ func maxCommand(ctx context.Context, o options, out output, log io.Writer) error
 		targets = st.targets
 	}
 	rep := MaxReport{P99BoundMs: ms(o.p99Bound), StepDurationSec: o.stepDuration.Seconds(), StepTries: o.stepTries}
+	sim := o.sim
+	if o.url == "" {
+		sim = targets[0].url
+	}
 	for _, t := range targets {
-		mt, err := maxOfTarget(ctx, o, t, out.table)
+		mt, err := maxOfTarget(ctx, o, t, sim, out.table)
 		if err != nil {
 			return fmt.Errorf("%s: %w", t.url, err)
 		}
@@ -116,27 +120,26 @@ func maxCommand(ctx context.Context, o options, out output, log io.Writer) error
 // maxOfTarget searches one target's highest rate. A rate passes when one
 // of up to --step-tries runs passes: on a shared machine a single run's p99
 // can be spoiled by other work, which would end the search too early.
-func maxOfTarget(ctx context.Context, o options, t target, progress io.Writer) (MaxTarget, error) {
-	client := newClient(o.concurrency, o.timeout)
+func maxOfTarget(ctx context.Context, o options, t target, sim string, progress io.Writer) (MaxTarget, error) {
+	client := o.newClient()
 	defer client.CloseIdleConnections()
 	kf := kindFlag{kind: t.kind}
 	if t.name == "" {
 		kf = o.kind
 	}
-	kind, err := prepare(ctx, client, t.url, o.plan, o.mix, kf)
+	kind, p, err := o.ready(ctx, client, t.url, sim, kf)
 	if err != nil {
 		return MaxTarget{}, err
 	}
 	mt := MaxTarget{Name: t.name, Target: t.url, Kind: kind.String()}
 	try := func(ctx context.Context, rate float64) (bool, error) {
-		spec := o.spec(t.url)
+		spec := o.spec(t.url, p)
 		spec.rate, spec.duration = rate, o.stepDuration
 		for range o.stepTries {
-			res, err := measure(ctx, client, spec)
+			r, err := measured(ctx, client, spec, kind, nil)
 			if err != nil {
 				return false, err
 			}
-			r := summarize(res, spec, kind)
 			s := Step{Rate: rate, Throughput: r.Throughput, P99Ms: r.LatencyMs.P99, Unexpected: r.Unexpected}
 			s.Pass = r.Unexpected == 0 && r.LatencyMs.P99 <= ms(o.p99Bound)
 			mt.Steps = append(mt.Steps, s)
@@ -151,7 +154,7 @@ func maxOfTarget(ctx context.Context, o options, t target, progress io.Writer) (
 	if mt.MaxRate, err = searchMax(ctx, o.rate, o.maxRate, try); err != nil {
 		return MaxTarget{}, err
 	}
-	return mt, teardown(ctx, client, t.url, o.plan)
+	return mt, teardown(ctx, client, t.url, p)
 }
 
 func passText(ok bool) string {

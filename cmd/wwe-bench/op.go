@@ -132,11 +132,19 @@ func blockRequest(id string, set bool) request {
 	return r
 }
 
-// plan is every request the load may send: for each op, the requests it
-// cycles through (one per interaction id; markdone only on its own id).
+// plan is every request the load may send to one target: for each op, the
+// requests it cycles through (one per interaction id; markdone only on its
+// own id), and what readies the target and puts it back.
 type plan struct {
-	byOp       [numOps][]request
-	markdoneID string
+	byOp [numOps][]request
+	// readyPath answers 200 once the target serves.
+	readyPath string
+	// setup is sent once before the load and cleanup once after it; each
+	// must answer 200.
+	setup, cleanup []request
+	// watch, when set, is the long-poll subscriber's session (the Workspace
+	// API): it runs alongside the load and counts what it is told.
+	watch *watch
 }
 
 // newPlan returns the plan for the interactions ids (reads and writes) and
@@ -148,7 +156,11 @@ func newPlan(ids []string, markdoneID string) (*plan, error) {
 	if markdoneID == "" {
 		return nil, fmt.Errorf("plan: no markdone interaction id")
 	}
-	p := &plan{markdoneID: markdoneID}
+	p := &plan{
+		readyPath: "/ready",
+		setup:     []request{blockRequest(markdoneID, true)},
+		cleanup:   []request{blockRequest(markdoneID, false)},
+	}
 	for op := opKind(0); op < numOps; op++ {
 		if op == opMarkdone {
 			p.byOp[op] = []request{newRequest(op, markdoneID)}

@@ -44,8 +44,12 @@ type Report struct {
 	// disturbs far less than latency. Only in --compare, and only when the
 	// tool started all three (--start with no URLs); /proc counts in 10 ms
 	// ticks, so short runs read coarse.
-	CPUMsPerRequest float64   `json:"cpuMsPerRequest,omitempty"`
-	Outcomes        []Outcome `json:"outcomes"`
+	CPUMsPerRequest float64 `json:"cpuMsPerRequest,omitempty"`
+	// Notifications is what the long-poll subscriber got during the
+	// measured run (--api workspace only); its unexpected ones count in
+	// Unexpected.
+	Notifications *Notifications `json:"notifications,omitempty"`
+	Outcomes      []Outcome      `json:"outcomes"`
 }
 
 // Outcome counts the answers of one op with one status and errorCode.
@@ -113,6 +117,10 @@ func printReport(w io.Writer, r Report) {
 	fmt.Fprintf(w, "tool wait   p50 %.3f  p99 %.3f  max %.3f   (ms of the latency spent before a worker sent the request)\n",
 		r.GeneratorWaitMs.P50, r.GeneratorWaitMs.P99, r.GeneratorWaitMs.Max)
 	fmt.Fprintf(w, "in flight   max %d of %d%s\n", r.MaxInFlight, r.Concurrency, saturation(r))
+	if n := r.Notifications; n != nil {
+		fmt.Fprintf(w, "long-poll   %d notifications (%.0f/s) in %d polls, %d showing the hidden key, %d errors\n",
+			n.Received, n.PerSecond, n.Polls, n.HiddenSeen, n.Errors)
+	}
 	fmt.Fprintf(w, "%-9s %6s  %-28s %8s  %s\n", "op", "status", "errorCode", "count", "expected")
 	for _, o := range r.Outcomes {
 		expected := "yes"
@@ -121,6 +129,14 @@ func printReport(w io.Writer, r Report) {
 		}
 		fmt.Fprintf(w, "%-9s %6d  %-28s %8d  %s\n", o.Op, o.Status, o.ErrorCode, o.Count, expected)
 	}
+}
+
+// notificationsText is the subscriber's figures for a one-line summary.
+func notificationsText(n *Notifications) string {
+	if n == nil {
+		return ""
+	}
+	return fmt.Sprintf("  notifications %.0f/s (hidden key in %d)", n.PerSecond, n.HiddenSeen)
 }
 
 // saturation notes when every worker was busy at once.

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/http"
 	"strings"
 	"time"
 )
@@ -18,6 +19,10 @@ const usage = `usage:
                                                          highest rate each target sustains under the p99 bound
   wwe-bench proxy --upstream URL [--listen ADDR]         the bare reverse proxy (prints its address on stdout)
 
+--api workspace speaks Workspace API v3 to each target: one session per
+target, a call rung through the reference GWS (--service, or --sim with
+--url) and a long-poll subscriber that counts the notifications it hears.
+
 flags:`
 
 // options are the command line of a load, --compare or --max run.
@@ -29,7 +34,9 @@ type options struct {
 	concurrency int
 	timeout     time.Duration
 	mix         mix
-	plan        *plan
+	plan        *plan // of /v1; the Workspace API's is made per target
+	workspace   bool  // --api workspace
+	sim         string
 	kind        kindFlag
 	jsonPath    string
 
@@ -84,7 +91,9 @@ func parseOptions(args []string, stderr io.Writer) (options, error) {
 	fs.DurationVar(&o.warmup, "warmup", time.Second, "load sent before each measured run, not measured")
 	fs.IntVar(&o.concurrency, "concurrency", 64, "most requests in flight (workers, connections) per target")
 	fs.DurationVar(&o.timeout, "timeout", 5*time.Second, "per request; also how long past the schedule's end unsent requests may still be sent")
-	mixText := fs.String("mix", defaultMix, "operation mix: op=weight,... with ops set, refused, get, delete, markdone")
+	apiName := fs.String("api", "v1", "what the load speaks: v1 (the /v1 REST contract) or workspace (Workspace API v3 in front of wwe-sim --api workspace)")
+	fs.StringVar(&o.sim, "sim", "", "--api workspace with --url: the reference GWS that rings the load's call (default: --url)")
+	mixText := fs.String("mix", "", "operation mix: op=weight,... with ops set, refused, get, delete, markdone (default "+defaultMix+"; --api workspace: "+defaultWorkspaceMix+", no delete or markdone)")
 	ids := fs.String("ids", "1,2", "interaction ids the reads and writes cycle through (live ones of the demo seed)")
 	markdoneID := fs.String("markdone-id", "1", "interaction id of the markdone attempts (the setup blocks its markdone)")
 	kind := fs.String("kind", "auto", "what --url is: guard, unguarded, or auto (told by one refused write)")
@@ -126,9 +135,27 @@ func parseOptions(args []string, stderr io.Writer) (options, error) {
 	if many {
 		problems = append(problems, o.targets.validate()...)
 	}
+	switch *apiName {
+	case "v1":
+	case "workspace":
+		o.workspace, o.targets.workspace = true, true
+	default:
+		problems = append(problems, fmt.Sprintf("--api %q: want v1 or workspace", *apiName))
+	}
+	check(o.sim == "" || (o.workspace && o.url != ""), "--sim is for --api workspace with --url")
+	if *mixText == "" {
+		*mixText = defaultMix
+		if o.workspace {
+			*mixText = defaultWorkspaceMix
+		}
+	}
 	var err error
 	if o.mix, err = parseMix(*mixText); err != nil {
 		problems = append(problems, err.Error())
+	} else if o.workspace {
+		if err := checkWorkspaceMix(o.mix); err != nil {
+			problems = append(problems, err.Error())
+		}
 	}
 	if o.plan, err = newPlan(splitList(*ids), *markdoneID); err != nil {
 		problems = append(problems, err.Error())
@@ -140,6 +167,10 @@ func parseOptions(args []string, stderr io.Writer) (options, error) {
 		return o, errors.New(strings.Join(problems, "\n"))
 	}
 	o.url = strings.TrimRight(o.url, "/")
+	if o.sim == "" {
+		o.sim = o.url
+	}
+	o.sim = strings.TrimRight(o.sim, "/")
 	return o, nil
 }
 
@@ -155,29 +186,76 @@ func splitList(s string) []string {
 	return out
 }
 
-// spec is the load of one run against base.
-func (o options) spec(base string) loadSpec {
+// spec is the load of one run against base with plan p.
+func (o options) spec(base string, p *plan) loadSpec {
 	return loadSpec{
 		base: base, rate: o.rate, duration: o.duration, warmup: o.warmup,
-		concurrency: o.concurrency, drain: o.timeout, mix: o.mix, plan: o.plan,
+		concurrency: o.concurrency, drain: o.timeout, mix: o.mix, plan: p,
 	}
+}
+
+// newClient is the load's client to one target; on the Workspace API its
+// cookie jar holds the target's session.
+func (o options) newClient() *http.Client {
+	if o.workspace {
+		return newJarClient(o.concurrency, o.timeout)
+	}
+	return newClient(o.concurrency, o.timeout)
+}
+
+// ready readies the target at base and returns its kind and plan: /v1
+// shares one plan; the Workspace API starts a session on the target and
+// rings its own call through sim.
+func (o options) ready(ctx context.Context, client *http.Client, base, sim string, kf kindFlag) (targetKind, *plan, error) {
+	p := o.plan
+	if o.workspace {
+		var err error
+		if p, err = workspacePlan(ctx, client, base, sim); err != nil {
+			return 0, nil, err
+		}
+	}
+	kind, err := prepare(ctx, client, base, p, o.mix, kf)
+	return kind, p, err
+}
+
+// measured runs the warm-up and the measured load of spec, with the plan's
+// subscriber listening throughout, and reports the measured part.
+func measured(ctx context.Context, client *http.Client, spec loadSpec, kind targetKind, st *stack) (Report, error) {
+	sub := subscribe(ctx, client, spec.base, spec.plan)
+	defer sub.stop()
+	if err := warm(ctx, client, spec); err != nil {
+		return Report{}, err
+	}
+	cpuBefore, cpuKnown := st.cpu()
+	before := sub.snapshot()
+	res, err := runLoad(ctx, client, spec)
+	if err != nil {
+		return Report{}, err
+	}
+	r := summarize(res, spec, kind)
+	if cpuAfter, ok := st.cpu(); cpuKnown && ok && r.Answered > 0 {
+		r.CPUMsPerRequest = ms(cpuAfter-cpuBefore) / float64(r.Answered)
+	}
+	if sub != nil {
+		r.Notifications = during(before, sub.snapshot(), res.elapsed)
+		r.Unexpected += r.Notifications.unexpected(kind)
+	}
+	return r, nil
 }
 
 // loadCommand runs the load once against --url and reports it.
 func loadCommand(ctx context.Context, o options, out output) error {
-	client := newClient(o.concurrency, o.timeout)
+	client := o.newClient()
 	defer client.CloseIdleConnections()
-	kind, err := prepare(ctx, client, o.url, o.plan, o.mix, o.kind)
+	kind, p, err := o.ready(ctx, client, o.url, o.sim, o.kind)
 	if err != nil {
 		return err
 	}
-	spec := o.spec(o.url)
-	res, err := measure(ctx, client, spec)
+	rep, err := measured(ctx, client, o.spec(o.url, p), kind, nil)
 	if err != nil {
 		return err
 	}
-	rep := summarize(res, spec, kind)
-	if err := teardown(ctx, client, o.url, o.plan); err != nil {
+	if err := teardown(ctx, client, o.url, p); err != nil {
 		return err
 	}
 	printReport(out.table, rep)

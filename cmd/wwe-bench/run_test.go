@@ -118,6 +118,9 @@ func TestParseOptionsProblems(t *testing.T) {
 		{[]string{"--compare", "--start", "--decision-log", "stdout"}, []string{"--decision-log"}},
 		{[]string{"--url", "http://x", "extra"}, []string{`unexpected argument "extra"`}},
 		{[]string{"--url", "http://x", "--ids", " , "}, []string{"no interaction ids"}},
+		{[]string{"--url", "http://x", "--api", "soap"}, []string{`--api "soap"`}},
+		{[]string{"--url", "http://x", "--sim", "http://y"}, []string{"--sim is for --api workspace"}},
+		{[]string{"--url", "http://x", "--api", "workspace", "--mix", "set=1,markdone=1"}, []string{"op markdone is not in the Workspace mix"}},
 	}
 	for _, tc := range tests {
 		_, err := parseOptions(tc.args, &strings.Builder{})

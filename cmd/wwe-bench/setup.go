@@ -33,25 +33,21 @@ func parseKind(s string) (kindFlag, error) {
 	return kindFlag{}, fmt.Errorf("--kind %q: want auto, guard or unguarded", s)
 }
 
-// prepare readies one target for the load and returns its kind. It sets the
-// tool's markdone block on the plan's markdone interaction (so every target,
+// prepare readies one target for the load and returns its kind. It sends
+// the plan's setup (on /v1, the tool's markdone block, so every target,
 // guarded or not, refuses markdone attempts), tells a guard from an
 // unguarded target by one refused write when kind is auto, and sends each
 // request of the mix once, checking its outcome, so a target with another
 // seed or configuration fails here with a clear message instead of as a
 // run full of unexpected answers. Every request it sends is one the load
-// sends too (or the block, which is idempotent), so it changes nothing a
+// sends too (or the setup, which is idempotent), so it changes nothing a
 // later run depends on.
 func prepare(ctx context.Context, client *http.Client, base string, p *plan, m mix, kf kindFlag) (targetKind, error) {
-	if err := waitReady(ctx, client, base, 10*time.Second); err != nil {
+	if err := waitReady(ctx, client, base, p.readyPath, 10*time.Second); err != nil {
 		return 0, err
 	}
-	got, err := send(ctx, client, base, blockRequest(p.markdoneID, true))
-	if err != nil {
+	if err := sendAll(ctx, client, base, "setup", p.setup); err != nil {
 		return 0, err
-	}
-	if got.status != http.StatusOK {
-		return 0, fmt.Errorf("setup: set the markdone block on interaction %s: %s", p.markdoneID, got)
 	}
 	kind := kf.kind
 	if kf.auto {
@@ -88,24 +84,32 @@ func prepare(ctx context.Context, client *http.Client, base string, p *plan, m m
 	return kind, nil
 }
 
-// teardown clears the tool's markdone block; the service then holds what
-// it held before, except the user data the load wrote.
+// teardown sends the plan's cleanup; on /v1 it clears the tool's markdone
+// block, and the service then holds what it held before, except the user
+// data the load wrote.
 func teardown(ctx context.Context, client *http.Client, base string, p *plan) error {
-	got, err := send(ctx, client, base, blockRequest(p.markdoneID, false))
-	if err != nil {
-		return err
-	}
-	if got.status != http.StatusOK {
-		return fmt.Errorf("teardown: clear the markdone block on interaction %s: %s", p.markdoneID, got)
+	return sendAll(ctx, client, base, "teardown", p.cleanup)
+}
+
+// sendAll sends each request in turn; each must answer 200.
+func sendAll(ctx context.Context, client *http.Client, base, step string, reqs []request) error {
+	for _, r := range reqs {
+		got, err := send(ctx, client, base, r)
+		if err != nil {
+			return err
+		}
+		if got.status != http.StatusOK {
+			return fmt.Errorf("%s: %s %s answered %s", step, r.method, r.path, got)
+		}
 	}
 	return nil
 }
 
-// waitReady polls base/ready until it answers 200 or timeout passes.
-func waitReady(parent context.Context, client *http.Client, base string, timeout time.Duration) error {
+// waitReady polls base+path until it answers 200 or timeout passes.
+func waitReady(parent context.Context, client *http.Client, base, path string, timeout time.Duration) error {
 	ctx, cancel := context.WithTimeout(parent, timeout)
 	defer cancel()
-	ready := request{method: http.MethodGet, path: "/ready"}
+	ready := request{method: http.MethodGet, path: path}
 	var last outcome
 	for {
 		got, err := send(ctx, client, base, ready)
@@ -118,7 +122,7 @@ func waitReady(parent context.Context, client *http.Client, base string, timeout
 			if err := parent.Err(); err != nil {
 				return err
 			}
-			return fmt.Errorf("%s/ready: not ready within %s (last answer %s)", base, timeout, last)
+			return fmt.Errorf("%s%s: not ready within %s (last answer %s)", base, path, timeout, last)
 		case <-time.After(50 * time.Millisecond):
 		}
 	}

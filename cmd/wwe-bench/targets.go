@@ -24,6 +24,7 @@ type targetFlags struct {
 	start                 bool
 	simBin, guardBin      string
 	decisionLog           string
+	workspace             bool // --api workspace: wwe-sim serves GWS, the guard is of kind workspace
 }
 
 func (t *targetFlags) register(fs *flag.FlagSet) {
@@ -74,9 +75,9 @@ func (s *stack) stop() {
 // known only when the tool started all three (service, guard and proxy):
 // then during a run it is the cost of the whole stack under load (the
 // service; the proxy and the service; the guard and the service), as an
-// idle process adds nothing.
+// idle process adds nothing. A nil stack (one target) knows nothing.
 func (s *stack) cpu() (time.Duration, bool) {
-	if len(s.children) != len(s.targets) {
+	if s == nil || len(s.children) != len(s.targets) {
 		return 0, false
 	}
 	var total time.Duration
@@ -108,7 +109,13 @@ func startTargets(ctx context.Context, tf targetFlags, log io.Writer) (_ *stack,
 	}
 	listening := regexp.MustCompile(`msg=listening addr=(\S+)`)
 	if tf.service == "" {
-		c, addr, err := startChild(ctx, "wwe-sim", tf.simBin, []string{"--listen", "127.0.0.1:0"}, listening, false)
+		args := []string{"--listen", "127.0.0.1:0"}
+		if tf.workspace {
+			// A connect with nothing to tell is held this long; a short
+			// hold lets a stopped subscriber's last poll end soon.
+			args = append(args, "--api", "workspace", "--cometd-advice", "2s")
+		}
+		c, addr, err := startChild(ctx, "wwe-sim", tf.simBin, args, listening, false)
 		if err != nil {
 			return nil, err
 		}
@@ -119,7 +126,7 @@ func startTargets(ctx context.Context, tf targetFlags, log io.Writer) (_ *stack,
 	tf.service = strings.TrimRight(tf.service, "/")
 	if tf.guard == "" {
 		cfg := filepath.Join(s.dir, "guard.yaml")
-		if err := os.WriteFile(cfg, []byte(guardConfig(tf.service, tf.decisionLog)), 0o644); err != nil {
+		if err := os.WriteFile(cfg, []byte(guardConfig(tf.service, tf.decisionLog, tf.workspace)), 0o644); err != nil {
 			return nil, fmt.Errorf("start targets: %w", err)
 		}
 		c, addr, err := startChild(ctx, "wwe-guard", tf.guardBin, []string{"--config", cfg, "--listen", "127.0.0.1:0"}, listening, false)
@@ -171,10 +178,15 @@ func buildMissing(ctx context.Context, tf *targetFlags, dir string, log io.Write
 }
 
 // guardConfig is the started guard's config: the service at url as its
-// upstream, and the demo's options (SSN refused, disposition mandatory).
-func guardConfig(url, decisionLog string) string {
+// upstream (of kind workspace on the Workspace API), and the demo's
+// options (SSN refused, disposition mandatory).
+func guardConfig(url, decisionLog string, workspace bool) string {
+	kind := "http"
+	if workspace {
+		kind = "workspace"
+	}
 	return `upstream:
-  kind: http
+  kind: ` + kind + `
   url: ` + strconv.Quote(url) + `
 options:
   service-client-api.user-data.write-allowed: "DispositionCode,Notes,CustomerSegment"

@@ -35,6 +35,7 @@
 //	POST   /sim/offer     {"agent"?,"mediatype"?,"subject"?,"userData"?:KV}  a media interaction (default workitem) is offered
 //	GET    /sim/received  {"counts":{"POST /workspace/v3/…/{id}/update-user-data":N,…},"bodies":{route:last body}}
 //	DELETE /sim/received  resets the counts
+//	GET    /health, /ready  {"status":"ok"}: probes, as wwe-sim --api v1 and the guard have them
 //
 // ring and offer go to every session of the agent that activated its
 // channels (every such session when agent is empty) and answer

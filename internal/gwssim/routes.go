@@ -108,6 +108,10 @@ func (s *Sim) routes() {
 		s.recv.reset()
 		writeJSON(w, http.StatusOK, workspace.Envelope{})
 	})
+	// Probes, as wwe-sim --api v1 and the guard have them.
+	probe := func(w http.ResponseWriter, _ *http.Request) { writeJSON(w, http.StatusOK, map[string]string{"status": "ok"}) }
+	s.mux.HandleFunc("GET /health", probe)
+	s.mux.HandleFunc("GET /ready", probe)
 
 	// Everything else: counted, and 404 in the envelope.
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
