@@ -109,7 +109,9 @@ func (s *Sim) routes() {
 		writeJSON(w, http.StatusOK, workspace.Envelope{})
 	})
 	// Probes, as wwe-sim --api v1 and the guard have them.
-	probe := func(w http.ResponseWriter, _ *http.Request) { writeJSON(w, http.StatusOK, map[string]string{"status": "ok"}) }
+	probe := func(w http.ResponseWriter, _ *http.Request) {
+		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	}
 	s.mux.HandleFunc("GET /health", probe)
 	s.mux.HandleFunc("GET /ready", probe)
 
