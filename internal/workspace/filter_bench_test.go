@@ -29,3 +29,16 @@ func BenchmarkFilterNotifications(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkDecodeCall decodes the body of an update-user-data with two
+// pairs, as the door does for every decided write before it decides.
+func BenchmarkDecodeCall(b *testing.B) {
+	body := []byte(`{"data":{"userData":[{"key":"Notes","type":"str","value":"wwe-bench load"},{"key":"CustomerSegment","type":"str","value":"gold"}]}}`)
+	r := mustRoute(b, "POST", pathUpdate)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := DecodeCall(r, body, testLimits); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

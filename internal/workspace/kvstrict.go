@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"strconv"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/wwe-guard/wwe-guard/internal/wwe"
 )
@@ -59,8 +60,8 @@ func (s *strict) kv(what string, raw json.RawMessage, depth int) (KV, []any, err
 	if depth > s.lim.MaxDepth {
 		return nil, nil, bodyError("%s is nested deeper than %d levels", what, s.lim.MaxDepth)
 	}
-	var items []json.RawMessage
-	if err := json.Unmarshal(raw, &items); err != nil || items == nil {
+	items, err := parseArray(raw)
+	if err != nil {
 		return nil, nil, bodyError("%s is not a KV list", what)
 	}
 	if err := s.count(len(items)); err != nil {
@@ -132,10 +133,41 @@ func (s *strict) pair(what string, raw json.RawMessage, depth int) (Pair, any, e
 
 // decodeString decodes a JSON string (not null) into s.
 func decodeString(raw json.RawMessage, s *string) error {
-	if isNull(raw) {
-		return ErrBody
+	v, err := unquote(raw)
+	if err == nil {
+		*s = v
 	}
-	return json.Unmarshal(raw, s)
+	return err
+}
+
+// unquote is the JSON string raw, decoded; null is an error.
+func unquote(raw []byte) (string, error) {
+	if len(raw) >= 2 && raw[0] == '"' && raw[len(raw)-1] == '"' && plain(raw[1:len(raw)-1]) {
+		return string(raw[1 : len(raw)-1]), nil
+	}
+	if isNull(raw) {
+		return "", ErrBody
+	}
+	return unquoteEscaped(raw)
+}
+
+// unquoteEscaped is unquote's slow path, apart so that only it makes its
+// result escape to the heap.
+func unquoteEscaped(raw []byte) (string, error) {
+	var s string
+	err := json.Unmarshal(raw, &s)
+	return s, err
+}
+
+// plain reports whether b, the inside of a JSON string, reads as itself:
+// valid UTF-8 with no escape, quote or control character.
+func plain(b []byte) bool {
+	for _, c := range b {
+		if c < 0x20 || c == '"' || c == '\\' {
+			return false
+		}
+	}
+	return utf8.Valid(b)
 }
 
 // withType is p with the type the client declared.
