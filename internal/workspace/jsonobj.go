@@ -150,16 +150,9 @@ func (m *members) object(i, nesting int, out *[]field) (int, error) {
 		if out != nil {
 			*out = append(*out, field{name: name, raw: m.buf[start:i:i]})
 		}
-		if i = m.ws(i); i >= len(m.buf) {
-			return 0, m.malformed(i)
-		}
-		switch m.buf[i] {
-		case ',':
-			i = m.ws(i + 1)
-		case '}':
-			return i + 1, nil
-		default:
-			return 0, m.malformed(i)
+		var closed bool
+		if i, closed, err = m.next(i, '}'); err != nil || closed {
+			return i, err
 		}
 	}
 }
@@ -180,18 +173,26 @@ func (m *members) array(i, nesting int, out *[]json.RawMessage) (int, error) {
 		if out != nil {
 			*out = append(*out, m.buf[start:i:i])
 		}
-		if i = m.ws(i); i >= len(m.buf) {
-			return 0, m.malformed(i)
-		}
-		switch m.buf[i] {
-		case ',':
-			i++
-		case ']':
-			return i + 1, nil
-		default:
-			return 0, m.malformed(i)
+		var closed bool
+		if i, closed, err = m.next(i, ']'); err != nil || closed {
+			return i, err
 		}
 	}
+}
+
+// next reads what follows a member or an element that ends at i: a comma
+// (more follow, from the returned index) or close (closed; the returned
+// index is after it).
+func (m *members) next(i int, close byte) (int, bool, error) {
+	if i = m.ws(i); i < len(m.buf) {
+		switch m.buf[i] {
+		case ',':
+			return m.ws(i + 1), false, nil
+		case close:
+			return i + 1, true, nil
+		}
+	}
+	return 0, false, m.malformed(i)
 }
 
 // start is where the value of buf, which must open with open, starts.
