@@ -39,17 +39,9 @@ func (s *scanner) members(i, depth int, visit func(name span, escaped bool, val 
 			return 0, err
 		}
 		visit(name, escaped, span{vstart, vend})
-		i = s.ws(vend)
-		if i >= len(s.buf) {
-			return 0, s.syntax(i, "unterminated object")
-		}
-		switch s.buf[i] {
-		case ',':
-			i = s.ws(i + 1)
-		case '}':
-			return i + 1, nil
-		default:
-			return 0, s.syntax(i, "expected ',' or '}'")
+		var closed bool
+		if i, closed, err = s.next(vend, '}', "object"); err != nil || closed {
+			return i, err
 		}
 	}
 }

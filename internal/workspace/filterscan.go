@@ -26,6 +26,22 @@ func (s *scanner) syntax(i int, what string) error {
 	return fmt.Errorf("%w: %s at byte %d", ErrFilter, what, i)
 }
 
+// next reads what follows a member or element ending at i: a comma (the
+// index of the next one) or close (just past it, closed).
+func (s *scanner) next(i int, close byte, what string) (int, bool, error) {
+	i = s.ws(i)
+	if i >= len(s.buf) {
+		return 0, false, s.syntax(i, "unterminated "+what)
+	}
+	switch s.buf[i] {
+	case ',':
+		return s.ws(i + 1), false, nil
+	case close:
+		return i + 1, true, nil
+	}
+	return 0, false, s.syntax(i, "expected ',' or '"+string(close)+"'")
+}
+
 // ws skips white space from i.
 func (s *scanner) ws(i int) int {
 	for i < len(s.buf) {
@@ -122,17 +138,9 @@ func (s *scanner) array(i, depth int, items *[]item) (int, error) {
 			}
 			*items = append(*items, it)
 		}
-		i = s.ws(end)
-		if i >= len(s.buf) {
-			return 0, s.syntax(i, "unterminated array")
-		}
-		switch s.buf[i] {
-		case ',':
-			i = s.ws(i + 1)
-		case ']':
-			return i + 1, nil
-		default:
-			return 0, s.syntax(i, "expected ',' or ']'")
+		var closed bool
+		if i, closed, err = s.next(end, ']', "array"); err != nil || closed {
+			return i, err
 		}
 	}
 }
