@@ -40,16 +40,8 @@ func (s *Sim) mediaOp(mediatype, name string, checked bool, f func(*op, *interac
 			mt = o.r.PathValue("mediatype")
 		}
 		ix, err := o.sess.findInteraction(mt, o.r.PathValue("id"))
-		if err != nil {
-			return err
-		}
-		if checked {
-			if err := ix.can(name); err != nil {
-				return err
-			}
-		}
 		var d mediaData
-		if err := decodeData(o.req.Data, &d); err != nil {
+		if err = ready(err, ix, name, checked, o.req.Data, &d); err != nil {
 			return err
 		}
 		return f(o, ix, &d)

@@ -106,3 +106,18 @@ func randomHex(n int) string {
 	_, _ = rand.Read(b)
 	return hex.EncodeToString(b)
 }
+
+// ready finishes looking up an operation's target: the lookup's error
+// (404) first, then, when checked, whether the target's state allows name
+// (409), then the body's data decoded into d (400).
+func ready(found error, target interface{ can(string) error }, name string, checked bool, raw json.RawMessage, d interface{ kvLists() []workspace.KV }) error {
+	if found != nil {
+		return found
+	}
+	if checked {
+		if err := target.can(name); err != nil {
+			return err
+		}
+	}
+	return decodeData(raw, d)
+}

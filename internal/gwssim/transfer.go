@@ -26,10 +26,7 @@ func (s *Sim) initiateConsult(o *op, parent *call, d *voiceData) error {
 // completeTransfer: the consult call completes and the parent, transferred
 // away, is released (and completed when the session auto-completes).
 func (s *Sim) completeTransfer(o *op, consult *call, _ *voiceData) error {
-	parent, err := o.sess.findCall(consult.ParentConnID)
-	s.changeState(o.sess, consult, Released, "")
-	s.complete(o.sess, consult, "")
-	if err == nil {
+	if parent := s.endConsult(o.sess, consult); parent != nil {
 		s.release(o.sess, parent, "")
 	}
 	return nil
@@ -38,14 +35,23 @@ func (s *Sim) completeTransfer(o *op, consult *call, _ *voiceData) error {
 // completeConference: the consult call completes and its party joins the
 // parent, which is established again.
 func (s *Sim) completeConference(o *op, consult *call, _ *voiceData) error {
-	parent, err := o.sess.findCall(consult.ParentConnID)
-	s.changeState(o.sess, consult, Released, "")
-	s.complete(o.sess, consult, "")
-	if err == nil {
+	if parent := s.endConsult(o.sess, consult); parent != nil {
 		parent.Participants = append(slices.Clone(parent.Participants), participant{Number: consult.DNIS, Role: "RoleNewParty"})
 		s.changeState(o.sess, parent, Established, "")
 	}
 	return nil
+}
+
+// endConsult releases and completes a consult call and returns its parent,
+// nil when the session no longer has it.
+func (s *Sim) endConsult(sess *session, consult *call) *call {
+	parent, err := sess.findCall(consult.ParentConnID)
+	s.changeState(sess, consult, Released, "")
+	s.complete(sess, consult, "")
+	if err != nil {
+		return nil
+	}
+	return parent
 }
 
 // singleStep is single-step-transfer (the call leaves the agent: released)

@@ -42,16 +42,8 @@ func (d *voiceData) needDestination() error {
 func (s *Sim) callOp(name string, checked bool, f func(*op, *call, *voiceData) error) handler {
 	return s.run(func(o *op) error {
 		c, err := o.sess.findCall(o.r.PathValue("id"))
-		if err != nil {
-			return err
-		}
-		if checked {
-			if err := c.can(name); err != nil {
-				return err
-			}
-		}
 		var d voiceData
-		if err := decodeData(o.req.Data, &d); err != nil {
+		if err = ready(err, c, name, checked, o.req.Data, &d); err != nil {
 			return err
 		}
 		return f(o, c, &d)
