@@ -3,8 +3,6 @@ package api
 import (
 	"encoding/json"
 	"strconv"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/wwe-guard/wwe-guard/internal/wwe"
 )
@@ -19,18 +17,8 @@ type validator struct {
 // name checks an identifier or user-data key: non-empty, within MaxKeyBytes,
 // valid UTF-8, no control characters.
 func (v *validator) name(what, s string) error {
-	switch {
-	case s == "":
-		return invalid("%s must not be empty", what)
-	case len(s) > v.lim.MaxKeyBytes:
-		return invalid("%s is longer than %d bytes", what, v.lim.MaxKeyBytes)
-	case !utf8.ValidString(s):
-		return invalid("%s is not valid UTF-8", what)
-	}
-	for _, r := range s {
-		if unicode.IsControl(r) {
-			return invalid("%s contains a control character", what)
-		}
+	if problem := wwe.KeyProblem(s, v.lim.MaxKeyBytes); problem != "" {
+		return invalid("%s %s", what, problem)
 	}
 	return nil
 }

@@ -3,7 +3,6 @@ package workspace
 import (
 	"encoding/json"
 	"strconv"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/wwe-guard/wwe-guard/internal/wwe"
@@ -32,19 +31,11 @@ func (s *strict) count(n int) error {
 	return nil
 }
 
-// key checks a user-data key: non-empty, within MaxKeyBytes, no control
-// characters (the body is valid UTF-8 already).
+// key checks a user-data key with wwe.KeyProblem (the body is valid UTF-8
+// already).
 func (s *strict) key(what, k string) error {
-	switch {
-	case k == "":
-		return bodyError("%s is empty", what)
-	case len(k) > s.lim.MaxKeyBytes:
-		return bodyError("%s is longer than %d bytes", what, s.lim.MaxKeyBytes)
-	}
-	for _, r := range k {
-		if unicode.IsControl(r) {
-			return bodyError("%s contains a control character", what)
-		}
+	if problem := wwe.KeyProblem(k, s.lim.MaxKeyBytes); problem != "" {
+		return bodyError("%s %s", what, problem)
 	}
 	return nil
 }
