@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -24,7 +26,7 @@ import (
 
 // config is the YAML file (DESIGN.md §5).
 type config struct {
-	Listen   string `yaml:"listen" validate:"required,hostname_port"`
+	Listen   string `yaml:"listen" validate:"required,listen_addr"`
 	Upstream struct {
 		Kind    string        `yaml:"kind" validate:"oneof=embedded http workspace"`
 		URL     string        `yaml:"url" validate:"omitempty,url"`
@@ -124,7 +126,30 @@ func yamlProblems(err error) string {
 	return "  " + err.Error()
 }
 
-var validate = validator.New(validator.WithRequiredStructEnabled())
+var validate = func() *validator.Validate {
+	v := validator.New(validator.WithRequiredStructEnabled())
+	if err := v.RegisterValidation("listen_addr", func(fl validator.FieldLevel) bool {
+		return listenAddrOK(fl.Field().String())
+	}); err != nil {
+		panic(err)
+	}
+	return v
+}()
+
+// listenAddrOK reports whether net.Listen("tcp", addr) could take addr: a
+// host (name, IP, bracketed IPv6, or none) and a port number from 0 to
+// 65535 or a service name, as the --listen flag takes them.
+func listenAddrOK(addr string) bool {
+	_, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if n, err := strconv.Atoi(port); err == nil {
+		return n >= 0 && n <= 65535
+	}
+	_, err = net.LookupPort("tcp", port)
+	return err == nil
+}
 
 // validate returns every problem of cfg, each naming its YAML path.
 func (c *config) validate() []string {
@@ -206,8 +231,8 @@ func describe(fe validator.FieldError) string {
 		return "must be greater than " + fe.Param()
 	case "url":
 		return fmt.Sprintf("%q is not a URL", fe.Value())
-	case "hostname_port":
-		return fmt.Sprintf("%q is not host:port", fe.Value())
+	case "listen_addr":
+		return fmt.Sprintf("%q is not an address to listen on (host:port, [ipv6]:port or :port)", fe.Value())
 	}
 	return "invalid (" + fe.Tag() + ")"
 }
@@ -222,7 +247,7 @@ func (c *config) engineConfig(decisionLog io.Writer, log *slog.Logger) guard.Con
 		UserDataMode: policy.UserDataMode(c.UserDataMode),
 		DecisionLog:  decisionLog,
 		LogValues:    guard.LogValues(c.DecisionLog.Values),
-		Labels:       map[string]string{"version": version},
+		Labels:       map[string]string{"version": moduleVersion()},
 		Logger:       log,
 	}
 	if c.Policies.Bundled {

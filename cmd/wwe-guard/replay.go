@@ -20,7 +20,7 @@ import (
 // config (its policies and options) and reports the decisions that change;
 // it fails when more change than the budget allows.
 func replayCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flags("replay", stderr)
+	fs := flags("replay", args, stdout, stderr)
 	path := fs.String("config", "", "candidate config: its policies and options decide")
 	budget := fs.String("budget", "0", "changes allowed before replay fails: a count (5) or a share of the replayed decisions (2%)")
 	asJSON := fs.Bool("json", false, "print the report as JSON")

@@ -20,14 +20,25 @@ const usage = `usage:
                                                        print the decision for one input and why
   wwe-guard replay --config FILE [--budget N|P%] [--json] [--skip-masked] DECISIONS.jsonl...
                                                        re-decide logged inputs with candidate policies; report changes
-  wwe-guard version`
+  wwe-guard version                                    print the module version and VCS revision
+  wwe-guard help | --help                              print this; CMD --help prints a command's flags`
 
 // run is the whole program: it parses args and runs one command.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	cmd := "serve"
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+	if len(args) > 0 && isHelp(args[0]) {
+		cmd = "help"
+	} else if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		cmd, args = args[0], args[1:]
 	}
+	err := runCommand(ctx, cmd, args, stdout, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return nil // the command's flags were printed, as asked
+	}
+	return err
+}
+
+func runCommand(ctx context.Context, cmd string, args []string, stdout, stderr io.Writer) error {
 	switch cmd {
 	case "serve":
 		return serveCommand(ctx, args, stdout, stderr)
@@ -38,7 +49,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	case "replay":
 		return replayCommand(ctx, args, stdout, stderr)
 	case "version":
-		fmt.Fprintln(stdout, "wwe-guard", version)
+		fmt.Fprintln(stdout, versionLine())
 		return nil
 	case "help":
 		fmt.Fprintln(stdout, usage)
@@ -47,15 +58,33 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	return fmt.Errorf("unknown command %q\n%s", cmd, usage)
 }
 
-func flags(name string, stderr io.Writer) *flag.FlagSet {
+// flags is a command's flag set. Its usage goes to stderr after a mistake
+// and to stdout when args ask for it (-h, --help), and asking exits 0.
+func flags(name string, args []string, stdout, stderr io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	for _, a := range args {
+		if a == "--" {
+			break
+		}
+		if isHelp(a) {
+			fs.SetOutput(stdout)
+		}
+	}
 	return fs
+}
+
+func isHelp(arg string) bool {
+	switch arg {
+	case "-h", "-help", "--help", "--h":
+		return true
+	}
+	return false
 }
 
 // checkCommand validates the config and compiles the policies.
 func checkCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flags("check", stderr)
+	fs := flags("check", args, stdout, stderr)
 	path := fs.String("config", "", "config file")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -77,7 +106,7 @@ func checkCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 // evalCommand prints the decision for one input document and, with
 // --explain, every rule that contributed to it.
 func evalCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flags("eval", stderr)
+	fs := flags("eval", args, stdout, stderr)
 	path := fs.String("config", "", "config file")
 	inputPath := fs.String("input", "", "input document (JSON)")
 	explain := fs.Bool("explain", false, "list every rule that contributed (package, rule, file:line, message)")

@@ -20,7 +20,7 @@ import (
 // serveCommand runs the guard: config, listener first, service, server,
 // then the policies; SIGHUP reloads them.
 func serveCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flags("serve", stderr)
+	fs := flags("serve", args, stdout, stderr)
 	path := fs.String("config", "", "config file (none: the demo)")
 	listen := fs.String("listen", "", "listen address, overrides the config's listen")
 	if err := fs.Parse(args); err != nil {
