@@ -26,9 +26,7 @@ func interactions(a *gwstest.Agent) ([]map[string]any, []string) {
 
 func TestWorkitemFlow(t *testing.T) {
 	t.Parallel()
-	_, srv := newSim(t, Config{})
-	a := gwstest.NewAgent(t, srv.URL)
-	a.Start("JohnSmith", "", workspace.ChannelMedia, "/workspace/v3/media/workitem")
+	srv, a := startAgent(t, Config{}, workspace.ChannelMedia, "/workspace/v3/media/workitem")
 	a.Connect()
 	ids := gwstest.SimPost(t, srv.URL, "/sim/offer", `{"agent":"JohnSmith","userData":[{"key":"WIKey","type":"str","value":"w"}]}`)
 	if got, channels := interactions(a); len(got) != 2 || strings.Join(channels, " ") != "/workspace/v3/media /workspace/v3/media/workitem" ||
@@ -83,9 +81,7 @@ func TestWorkitemFlow(t *testing.T) {
 
 func TestOtherMediaRoutes(t *testing.T) {
 	t.Parallel()
-	_, srv := newSim(t, Config{})
-	a := gwstest.NewAgent(t, srv.URL)
-	a.Start("JohnSmith", "", "/workspace/v3/media/**")
+	srv, a := startAgent(t, Config{}, "/workspace/v3/media/**")
 	a.Connect()
 	email := gwstest.SimPost(t, srv.URL, "/sim/offer", `{"agent":"JohnSmith","mediatype":"email","subject":"Hi"}`)[0]
 	chat := gwstest.SimPost(t, srv.URL, "/sim/offer", `{"agent":"JohnSmith","mediatype":"chat"}`)[0]
