@@ -1,11 +1,12 @@
 package gwssim
 
 import (
-	"github.com/wwe-guard/wwe-guard/internal/gwssim/gwstest"
 	"net/http"
 	"strings"
 	"testing"
 
+	"github.com/wwe-guard/wwe-guard/internal/gwssim/gwstest"
+	"github.com/wwe-guard/wwe-guard/internal/testkit"
 	"github.com/wwe-guard/wwe-guard/internal/workspace"
 )
 
@@ -56,7 +57,7 @@ func TestWorkitemFlow(t *testing.T) {
 		if len(got) < 2 || got[0]["notificationType"] != "PropertiesUpdated" {
 			t.Fatalf("%s: %v", st.path, got)
 		}
-		if ud := userDataJSON(t, got[0]["interaction"].(map[string]any)["userData"]); ud != st.want {
+		if ud := testkit.JSON(t, got[0]["interaction"].(map[string]any)["userData"]); ud != st.want {
 			t.Errorf("%s: notified\n got %s\nwant %s", st.path, ud, st.want)
 		}
 		if _, body, _ := a.Do(http.MethodGet, "/workspace/v3/current-session", "", nil); !strings.Contains(string(body), `"userData":`+st.want) {
