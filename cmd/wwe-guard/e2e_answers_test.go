@@ -88,8 +88,7 @@ func writeSeed(t *testing.T) string {
 func TestE2EWriteAnswerIsReadDecided(t *testing.T) {
 	t.Parallel()
 	url, armed := racingService(t, `{"CustomerSegment":"platinum","Hidden":"written elsewhere"}`)
-	cfg, _ := sidecarConfig(t, url)
-	base := startGuard(t, "--config", cfg)
+	base, _ := startSidecar(t, url)
 
 	armed.Store(true)
 	r := send(t, http.MethodPatch, base+"/v1/interactions/1/user-data", `{"Notes":"mine"}`).expect(t, http.StatusOK, "")
@@ -124,8 +123,7 @@ func TestE2EWriteAnswerFailsClosed(t *testing.T) {
 	url, _ := racingService(t, `{}`)
 	dir := t.TempDir()
 	mustWrite(t, filepath.Join(dir, "conflict.rego"), conflictOnBoom)
-	cfg, _ := sidecarConfig(t, url, "policies:\n  bundled: true\n  paths: ["+dir+"]\n")
-	base := startGuard(t, "--config", cfg)
+	base, _ := startSidecar(t, url, "policies:\n  bundled: true\n  paths: ["+dir+"]\n")
 	send(t, http.MethodPatch, base+"/v1/interactions/1/user-data", `{"CustomerSegment":"silver"}`).expect(t, http.StatusOK, "")
 	r := send(t, http.MethodPatch, base+"/v1/interactions/1/user-data", `{"CustomerSegment":"boom"}`).expect(t, http.StatusInternalServerError, "POLICY_ERROR")
 	if strings.Contains(r.raw, "Secret") || r.header.Get("X-Decision-Id") == "" {

@@ -90,6 +90,14 @@ func sidecarConfig(t *testing.T, url string, extra ...string) (cfg, decisions st
 	return cfg, filepath.Join(filepath.Dir(cfg), "decisions.jsonl")
 }
 
+// startSidecar starts a guard on sidecarConfig(t, url, extra...) and
+// returns its base URL and the file it logs decisions to.
+func startSidecar(t *testing.T, url string, extra ...string) (base, decisions string) {
+	t.Helper()
+	cfg, decisions := sidecarConfig(t, url, extra...)
+	return startGuard(t, "--config", cfg), decisions
+}
+
 // writeHTTPConfig is writeConfig with upstream.kind http at url.
 func writeHTTPConfig(t *testing.T, url, options, extra string) string {
 	t.Helper()
