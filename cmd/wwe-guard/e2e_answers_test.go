@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync/atomic"
@@ -21,7 +20,7 @@ import (
 // its write.
 func racingService(t *testing.T, direct string) (url string, armed *atomic.Bool) {
 	t.Helper()
-	interactions, err := service.LoadSeed(writeSeed(t))
+	interactions, err := service.LoadSeed(writeTemp(t, "seed.json", e2eSeed))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,15 +69,6 @@ func withoutVersions(t *testing.T, body []byte) []byte {
 		t.Error(err)
 	}
 	return out
-}
-
-func writeSeed(t *testing.T) string {
-	t.Helper()
-	path := filepath.Join(t.TempDir(), "seed.json")
-	if err := os.WriteFile(path, []byte(e2eSeed), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return path
 }
 
 // TestE2EWriteAnswerIsReadDecided: the answer to a write is filtered by a

@@ -37,9 +37,7 @@ type upstream struct {
 
 func startUpstream(t *testing.T) *upstream {
 	t.Helper()
-	seed := filepath.Join(t.TempDir(), "seed.json")
-	mustWrite(t, seed, e2eSeed)
-	interactions, err := service.LoadSeed(seed)
+	interactions, err := service.LoadSeed(writeTemp(t, "seed.json", e2eSeed))
 	if err != nil {
 		t.Fatal(err)
 	}
