@@ -59,9 +59,7 @@ decisionLog: {output: none}
 
 func TestLoadConfigReportsEveryProblem(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
-	path := filepath.Join(dir, "bad.yaml")
-	mustWrite(t, path, `upstream:
+	path := writeTemp(t, "bad.yaml", `upstream:
   kind: http
   timeout: 0s
 enforcement: sometimes
@@ -126,9 +124,7 @@ func TestCheckCommand(t *testing.T) {
 
 func TestEvalCommand(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
-	input := filepath.Join(dir, "input.json")
-	mustWrite(t, input, `{"operation":"setUserData","request":"interaction.setUserData","writes":[{"op":"set","key":"SSN","value":"1"}],"caller":{"origin":null}}`)
+	input := writeTemp(t, "input.json", `{"operation":"setUserData","request":"interaction.setUserData","writes":[{"op":"set","key":"SSN","value":"1"}],"caller":{"origin":null}}`)
 	var out, errOut bytes.Buffer
 	if err := run(context.Background(), []string{"eval", "--config", writeConfig(t, "", ""), "--input", input}, &out, &errOut); err != nil {
 		t.Fatal(err)
@@ -151,9 +147,7 @@ func TestEvalCommand(t *testing.T) {
 
 func TestServeStopsOnBadConfigAndServesTheDemo(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
-	bad := filepath.Join(dir, "bad.yaml")
-	mustWrite(t, bad, "enforcement: maybe\n")
+	bad := writeTemp(t, "bad.yaml", "enforcement: maybe\n")
 	if err := run(context.Background(), []string{"serve", "--config", bad, "--listen", "127.0.0.1:0"}, &bytes.Buffer{}, &bytes.Buffer{}); err == nil {
 		t.Error("serve started with a bad config")
 	}

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync/atomic"
@@ -21,7 +20,7 @@ import (
 // its write.
 func racingService(t *testing.T, direct string) (url string, armed *atomic.Bool) {
 	t.Helper()
-	interactions, err := service.LoadSeed(writeSeed(t))
+	interactions, err := service.LoadSeed(writeTemp(t, "seed.json", e2eSeed))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,15 +71,6 @@ func withoutVersions(t *testing.T, body []byte) []byte {
 	return out
 }
 
-func writeSeed(t *testing.T) string {
-	t.Helper()
-	path := filepath.Join(t.TempDir(), "seed.json")
-	if err := os.WriteFile(path, []byte(e2eSeed), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return path
-}
-
 // TestE2EWriteAnswerIsReadDecided: the answer to a write is filtered by a
 // read decision on the interaction as the service returned it, so a key
 // written elsewhere between the guard's read and its write is hidden when
@@ -88,8 +78,7 @@ func writeSeed(t *testing.T) string {
 func TestE2EWriteAnswerIsReadDecided(t *testing.T) {
 	t.Parallel()
 	url, armed := racingService(t, `{"CustomerSegment":"platinum","Hidden":"written elsewhere"}`)
-	cfg, _ := sidecarConfig(t, url)
-	base := startGuard(t, "--config", cfg)
+	base, _ := startSidecar(t, url)
 
 	armed.Store(true)
 	r := send(t, http.MethodPatch, base+"/v1/interactions/1/user-data", `{"Notes":"mine"}`).expect(t, http.StatusOK, "")
@@ -124,8 +113,7 @@ func TestE2EWriteAnswerFailsClosed(t *testing.T) {
 	url, _ := racingService(t, `{}`)
 	dir := t.TempDir()
 	mustWrite(t, filepath.Join(dir, "conflict.rego"), conflictOnBoom)
-	cfg, _ := sidecarConfig(t, url, "policies:\n  bundled: true\n  paths: ["+dir+"]\n")
-	base := startGuard(t, "--config", cfg)
+	base, _ := startSidecar(t, url, "policies:\n  bundled: true\n  paths: ["+dir+"]\n")
 	send(t, http.MethodPatch, base+"/v1/interactions/1/user-data", `{"CustomerSegment":"silver"}`).expect(t, http.StatusOK, "")
 	r := send(t, http.MethodPatch, base+"/v1/interactions/1/user-data", `{"CustomerSegment":"boom"}`).expect(t, http.StatusInternalServerError, "POLICY_ERROR")
 	if strings.Contains(r.raw, "Secret") || r.header.Get("X-Decision-Id") == "" {

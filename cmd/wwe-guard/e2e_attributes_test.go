@@ -283,8 +283,7 @@ func TestE2EUnmodelledAttributesFromHTTPService(t *testing.T) {
 	})
 	svc := httptest.NewServer(mux)
 	t.Cleanup(svc.Close)
-	cfg := filepath.Join(t.TempDir(), "guard.yaml")
-	mustWrite(t, cfg, "upstream:\n  kind: http\n  url: "+svc.URL+"\noptions:"+e2eOptions+"\ndecisionLog:\n  output: none\n")
+	cfg := writeTemp(t, "guard.yaml", "upstream:\n  kind: http\n  url: "+svc.URL+"\noptions:"+e2eOptions+"\ndecisionLog:\n  output: none\n")
 	base := startGuard(t, "--config", cfg)
 
 	want := func(notes string) any {

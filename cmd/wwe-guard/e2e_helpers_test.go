@@ -67,6 +67,15 @@ func expectRefusedConfig(t *testing.T, cfg string, want ...string) {
 	}
 }
 
+// writeTemp writes content to a file name in a new temporary directory and
+// returns the file's path.
+func writeTemp(t *testing.T, name, content string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), name)
+	mustWrite(t, path, content)
+	return path
+}
+
 func mustWrite(t *testing.T, path, content string) {
 	t.Helper()
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {

@@ -13,8 +13,7 @@ import (
 func TestE2ERevisionsAcrossRestart(t *testing.T) {
 	t.Parallel()
 	up := startUpstream(t)
-	cfg, _ := sidecarConfig(t, up.url)
-	base := startGuard(t, "--config", cfg)
+	base, _ := startSidecar(t, up.url)
 
 	// Through the guard: the disposition is set (revision 2 remembered).
 	r := send(t, http.MethodPatch, base+"/v1/interactions/1/user-data", `{"DispositionCode":"Sale"}`).expect(t, http.StatusOK, "")

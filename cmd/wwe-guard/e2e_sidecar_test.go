@@ -106,9 +106,7 @@ func TestE2ESidecar(t *testing.T) {
 // is not ready.
 func TestE2EServiceUnavailable(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
-	cfg := filepath.Join(dir, "guard.yaml")
-	mustWrite(t, cfg, "upstream:\n  kind: http\n  url: http://127.0.0.1:1\n  timeout: 1s\ndecisionLog:\n  output: none\n")
+	cfg := writeTemp(t, "guard.yaml", "upstream:\n  kind: http\n  url: http://127.0.0.1:1\n  timeout: 1s\ndecisionLog:\n  output: none\n")
 	base := startGuard(t, "--config", cfg)
 	send(t, http.MethodGet, base+"/v1/interactions/1", "").expect(t, http.StatusBadGateway, "SERVICE_UNAVAILABLE")
 	send(t, http.MethodGet, base+"/ready", "").expect(t, http.StatusServiceUnavailable, "NOT_READY")

@@ -17,8 +17,7 @@ import (
 func TestE2EEventFanOut(t *testing.T) {
 	t.Parallel()
 	up := startUpstream(t)
-	cfg, decisions := sidecarConfig(t, up.url)
-	base := startGuard(t, "--config", cfg)
+	base, decisions := startSidecar(t, up.url)
 
 	const subscribers = 300
 	streams := make([]*sse, subscribers)

@@ -37,9 +37,7 @@ type upstream struct {
 
 func startUpstream(t *testing.T) *upstream {
 	t.Helper()
-	seed := filepath.Join(t.TempDir(), "seed.json")
-	mustWrite(t, seed, e2eSeed)
-	interactions, err := service.LoadSeed(seed)
+	interactions, err := service.LoadSeed(writeTemp(t, "seed.json", e2eSeed))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -88,6 +86,14 @@ func sidecarConfig(t *testing.T, url string, extra ...string) (cfg, decisions st
 	t.Helper()
 	cfg = writeHTTPConfig(t, url, "", strings.Join(extra, ""))
 	return cfg, filepath.Join(filepath.Dir(cfg), "decisions.jsonl")
+}
+
+// startSidecar starts a guard on sidecarConfig(t, url, extra...) and
+// returns its base URL and the file it logs decisions to.
+func startSidecar(t *testing.T, url string, extra ...string) (base, decisions string) {
+	t.Helper()
+	cfg, decisions := sidecarConfig(t, url, extra...)
+	return startGuard(t, "--config", cfg), decisions
 }
 
 // writeHTTPConfig is writeConfig with upstream.kind http at url.

@@ -55,9 +55,7 @@ func TestHandshakeAndQueuedDeliveryIntoSubscribe(t *testing.T) {
 
 func TestDeliversOnlySubscribedChannels(t *testing.T) {
 	t.Parallel()
-	_, srv := newSim(t, Config{Advice: 200 * time.Millisecond})
-	a := gwstest.NewAgent(t, srv.URL)
-	a.Start("JohnSmith", "", workspace.ChannelVoice)
+	srv, a := startAgent(t, Config{Advice: 200 * time.Millisecond}, workspace.ChannelVoice)
 	a.Connect() // drain DnStateChanged
 	gwstest.SimPost(t, srv.URL, "/sim/offer", `{"agent":"JohnSmith"}`)
 	if msgs := a.Connect(); len(msgs) != 0 {
@@ -77,9 +75,7 @@ func TestDeliversOnlySubscribedChannels(t *testing.T) {
 
 func TestConnectIsHeldUntilAMessageOrTheAdvice(t *testing.T) {
 	t.Parallel()
-	_, srv := newSim(t, Config{Advice: 3 * time.Second})
-	a := gwstest.NewAgent(t, srv.URL)
-	a.Start("JohnSmith", "", workspace.ChannelVoice)
+	srv, a := startAgent(t, Config{Advice: 3 * time.Second}, workspace.ChannelVoice)
 	a.Connect()
 	// The official client's first connect asks for an immediate answer.
 	start := time.Now()
@@ -101,9 +97,7 @@ func TestConnectIsHeldUntilAMessageOrTheAdvice(t *testing.T) {
 
 func TestConnectEndsWithTheAdvice(t *testing.T) {
 	t.Parallel()
-	_, srv := newSim(t, Config{Advice: 150 * time.Millisecond})
-	a := gwstest.NewAgent(t, srv.URL)
-	a.Start("JohnSmith", "", workspace.ChannelVoice)
+	_, a := startAgent(t, Config{Advice: 150 * time.Millisecond}, workspace.ChannelVoice)
 	a.Connect()
 	start := time.Now()
 	msgs := a.Bayeux("/connect", workspaceConnect())
@@ -114,9 +108,7 @@ func TestConnectEndsWithTheAdvice(t *testing.T) {
 
 func TestUnknownClientIsToldToHandshake(t *testing.T) {
 	t.Parallel()
-	_, srv := newSim(t, Config{})
-	a := gwstest.NewAgent(t, srv.URL)
-	a.Start("JohnSmith", "", workspace.ChannelVoice)
+	_, a := startAgent(t, Config{}, workspace.ChannelVoice)
 	for _, path := range []string{"/connect", "/subscribe"} {
 		a.ClientID = strings.Repeat("0", 40)
 		m := workspaceConnect()
@@ -154,9 +146,7 @@ func TestHandshakeWithoutASessionFails(t *testing.T) {
 
 func TestSlowClientIsDropped(t *testing.T) {
 	t.Parallel()
-	_, srv := newSim(t, Config{MaxQueue: 3})
-	a := gwstest.NewAgent(t, srv.URL)
-	a.Start("JohnSmith", "", workspace.ChannelVoice)
+	srv, a := startAgent(t, Config{MaxQueue: 3}, workspace.ChannelVoice)
 	for range 4 {
 		gwstest.SimPost(t, srv.URL, "/sim/ring", `{"agent":"JohnSmith"}`)
 	}

@@ -21,3 +21,13 @@ func newSim(tb testing.TB, cfg Config) (*Sim, *httptest.Server) {
 	tb.Cleanup(func() { s.Close(); srv.Close() })
 	return s, srv
 }
+
+// startAgent serves a Sim with cfg and starts JohnSmith on it, subscribed
+// to channels (gwstest.Agent.Start, no extra activation fields).
+func startAgent(t *testing.T, cfg Config, channels ...string) (*httptest.Server, *gwstest.Agent) {
+	t.Helper()
+	_, srv := newSim(t, cfg)
+	a := gwstest.NewAgent(t, srv.URL)
+	a.Start("JohnSmith", "", channels...)
+	return srv, a
+}

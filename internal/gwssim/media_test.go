@@ -1,11 +1,12 @@
 package gwssim
 
 import (
-	"github.com/wwe-guard/wwe-guard/internal/gwssim/gwstest"
 	"net/http"
 	"strings"
 	"testing"
 
+	"github.com/wwe-guard/wwe-guard/internal/gwssim/gwstest"
+	"github.com/wwe-guard/wwe-guard/internal/testkit"
 	"github.com/wwe-guard/wwe-guard/internal/workspace"
 )
 
@@ -26,9 +27,7 @@ func interactions(a *gwstest.Agent) ([]map[string]any, []string) {
 
 func TestWorkitemFlow(t *testing.T) {
 	t.Parallel()
-	_, srv := newSim(t, Config{})
-	a := gwstest.NewAgent(t, srv.URL)
-	a.Start("JohnSmith", "", workspace.ChannelMedia, "/workspace/v3/media/workitem")
+	srv, a := startAgent(t, Config{}, workspace.ChannelMedia, "/workspace/v3/media/workitem")
 	a.Connect()
 	ids := gwstest.SimPost(t, srv.URL, "/sim/offer", `{"agent":"JohnSmith","userData":[{"key":"WIKey","type":"str","value":"w"}]}`)
 	if got, channels := interactions(a); len(got) != 2 || strings.Join(channels, " ") != "/workspace/v3/media /workspace/v3/media/workitem" ||
@@ -58,7 +57,7 @@ func TestWorkitemFlow(t *testing.T) {
 		if len(got) < 2 || got[0]["notificationType"] != "PropertiesUpdated" {
 			t.Fatalf("%s: %v", st.path, got)
 		}
-		if ud := userDataJSON(t, got[0]["interaction"].(map[string]any)["userData"]); ud != st.want {
+		if ud := testkit.JSON(t, got[0]["interaction"].(map[string]any)["userData"]); ud != st.want {
 			t.Errorf("%s: notified\n got %s\nwant %s", st.path, ud, st.want)
 		}
 		if _, body, _ := a.Do(http.MethodGet, "/workspace/v3/current-session", "", nil); !strings.Contains(string(body), `"userData":`+st.want) {
@@ -83,9 +82,7 @@ func TestWorkitemFlow(t *testing.T) {
 
 func TestOtherMediaRoutes(t *testing.T) {
 	t.Parallel()
-	_, srv := newSim(t, Config{})
-	a := gwstest.NewAgent(t, srv.URL)
-	a.Start("JohnSmith", "", "/workspace/v3/media/**")
+	srv, a := startAgent(t, Config{}, "/workspace/v3/media/**")
 	a.Connect()
 	email := gwstest.SimPost(t, srv.URL, "/sim/offer", `{"agent":"JohnSmith","mediatype":"email","subject":"Hi"}`)[0]
 	chat := gwstest.SimPost(t, srv.URL, "/sim/offer", `{"agent":"JohnSmith","mediatype":"chat"}`)[0]

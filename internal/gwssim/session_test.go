@@ -72,9 +72,7 @@ func TestSessionStartsWithABearerToken(t *testing.T) {
 
 func TestLogoutEndsTheSession(t *testing.T) {
 	t.Parallel()
-	_, srv := newSim(t, Config{})
-	a := gwstest.NewAgent(t, srv.URL)
-	a.Start("JohnSmith", "", "/workspace/v3/voice")
+	_, a := startAgent(t, Config{}, "/workspace/v3/voice")
 	if status, body, h := a.Do(http.MethodGet, "/workspace/v3/logout?redirect_uri="+url.QueryEscape(redirectURI), "", nil); status != http.StatusFound || h.Get("Location") != redirectURI {
 		t.Fatalf("logout: %d %s", status, body)
 	}

@@ -2,13 +2,15 @@ package gwssim
 
 import (
 	"encoding/json"
-	"github.com/wwe-guard/wwe-guard/internal/gwssim/gwstest"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/wwe-guard/wwe-guard/internal/gwssim/gwstest"
+	"github.com/wwe-guard/wwe-guard/internal/testkit"
 	"github.com/wwe-guard/wwe-guard/internal/workspace"
 )
 
@@ -58,15 +60,6 @@ func sessionCalls(a *gwstest.Agent) []map[string]any {
 	return cs.Data.User.ActiveSession.Calls
 }
 
-func userDataJSON(tb testing.TB, v any) string {
-	tb.Helper()
-	out, err := json.Marshal(v)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return string(out)
-}
-
 func TestVoiceUserDataWrites(t *testing.T) {
 	t.Parallel()
 	_, srv := newSim(t, Config{})
@@ -98,10 +91,10 @@ func TestVoiceUserDataWrites(t *testing.T) {
 		if len(got) != 1 || got[0]["notificationType"] != "AttachedDataChanged" {
 			t.Fatalf("%s: notifications %v", st.path, got)
 		}
-		if ud := userDataJSON(t, got[0]["call"].(map[string]any)["userData"]); ud != st.want {
+		if ud := testkit.JSON(t, got[0]["call"].(map[string]any)["userData"]); ud != st.want {
 			t.Errorf("%s: notified userData\n got %s\nwant %s", st.path, ud, st.want)
 		}
-		if ud := userDataJSON(t, sessionCalls(a)[0]["userData"]); ud != st.want {
+		if ud := testkit.JSON(t, sessionCalls(a)[0]["userData"]); ud != st.want {
 			t.Errorf("%s: current-session userData\n got %s\nwant %s", st.path, ud, st.want)
 		}
 	}
@@ -190,7 +183,7 @@ func TestCompleteAppliesUserDataThenCompletes(t *testing.T) {
 		t.Fatalf("complete notifications: %v", got)
 	}
 	final := got[1]["call"].(map[string]any)
-	if final["state"] != Completed || !strings.Contains(userDataJSON(t, final["userData"]), `"DispositionCode"`) {
+	if final["state"] != Completed || !strings.Contains(testkit.JSON(t, final["userData"]), `"DispositionCode"`) {
 		t.Errorf("completed call %v", final)
 	}
 	if calls := sessionCalls(a); len(calls) != 0 {
@@ -215,7 +208,7 @@ func TestConsultCarriesUserData(t *testing.T) {
 	}
 	parent, consult := got[0]["call"].(map[string]any), got[2]["call"].(map[string]any)
 	if parent["state"] != Held || consult["callType"] != "Consult" || consult["parentConnId"] != id || consult["state"] != Established ||
-		userDataJSON(t, consult["userData"]) != `[{"key":"Why","type":"str","value":"billing"}]` {
+		testkit.JSON(t, consult["userData"]) != `[{"key":"Why","type":"str","value":"billing"}]` {
 		t.Errorf("parent %v\nconsult %v", parent, consult)
 	}
 	a.MustOK("/voice/calls/"+consult["id"].(string)+"/complete-transfer", `{"data":{"parentConnId":"`+id+`"}}`)
@@ -232,13 +225,13 @@ func TestSingleStepTransferAndMakeCallCarryUserData(t *testing.T) {
 	a.Connect()
 	a.MustOK("/voice/make-call", `{"data":{"destination":"+15550001","userData":[{"key":"Campaign","type":"str","value":"X"}]}}`)
 	got := calls(a)
-	if len(got) != 2 || got[1]["call"].(map[string]any)["state"] != Established || !strings.Contains(userDataJSON(t, got[1]["call"]), `"Campaign"`) {
+	if len(got) != 2 || got[1]["call"].(map[string]any)["state"] != Established || !strings.Contains(testkit.JSON(t, got[1]["call"]), `"Campaign"`) {
 		t.Fatalf("make-call: %v", got)
 	}
 	id := got[1]["call"].(map[string]any)["id"].(string)
 	a.MustOK("/voice/calls/"+id+"/single-step-transfer", `{"data":{"destination":"7002","userData":[{"key":"Campaign","type":"str","value":"Y"}]}}`)
 	listed := sessionCalls(a)
-	if len(listed) != 1 || listed[0]["state"] != Released || userDataJSON(t, listed[0]["userData"]) != `[{"key":"Campaign","type":"str","value":"Y"}]` {
+	if len(listed) != 1 || listed[0]["state"] != Released || testkit.JSON(t, listed[0]["userData"]) != `[{"key":"Campaign","type":"str","value":"Y"}]` {
 		t.Errorf("after single-step-transfer: %v", listed)
 	}
 	calls(a)

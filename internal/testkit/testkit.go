@@ -10,6 +10,16 @@ import (
 	"testing"
 )
 
+// JSON is v as encoding/json encodes it.
+func JSON(tb testing.TB, v any) string {
+	tb.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return string(b)
+}
+
 // JSONValue is v as encoding/json decodes it (objects as map[string]any,
 // numbers as float64), so that values of any Go type, or read from YAML,
 // compare with a decoded JSON document.

@@ -1,8 +1,9 @@
 package workspace
 
 import (
-	"encoding/json"
 	"testing"
+
+	"github.com/wwe-guard/wwe-guard/internal/testkit"
 )
 
 func mustKV(tb testing.TB, s string) KV {
@@ -12,15 +13,6 @@ func mustKV(tb testing.TB, s string) KV {
 		tb.Fatal(err)
 	}
 	return kv
-}
-
-func encode(tb testing.TB, kv KV) string {
-	tb.Helper()
-	out, err := json.Marshal(kv)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return string(out)
 }
 
 func TestEdits(t *testing.T) {
@@ -45,12 +37,12 @@ func TestEdits(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			kv := mustKV(t, base)
-			got := encode(t, tt.edit(kv))
+			got := testkit.JSON(t, tt.edit(kv))
 			if got != tt.want {
 				t.Errorf("\n got %s\nwant %s", got, tt.want)
 			}
-			if encode(t, kv) != base {
-				t.Errorf("the edit changed its receiver: %s", encode(t, kv))
+			if testkit.JSON(t, kv) != base {
+				t.Errorf("the edit changed its receiver: %s", testkit.JSON(t, kv))
 			}
 		})
 	}
