@@ -76,9 +76,9 @@ deny contains {
 	"code": "ORIGIN_NOT_ACCEPTED",
 	"message": sprintf("origin %q is not in %s", [shown_origin, origins_option]),
 } if {
-	config.scapi_door
 	origins_set
 	not listed
+	config.scapi_door
 }
 
 # METADATA
@@ -93,10 +93,10 @@ deny contains {
 	"code": "REQUEST_NOT_ACCEPTED",
 	"message": sprintf("origin %q may not call %s", [shown_origin, input.request]),
 } if {
-	config.scapi_door
 	origins_set
 	listed
 	not admitted
+	config.scapi_door
 }
 
 # admitted_origins tells the guard's CORS layer which browser origins to answer.

@@ -21,10 +21,10 @@ read_all if "*" in read_allowed
 #   code: READ_ALLOWED
 #   control: service-client-api.user-data.read-allowed
 read_deny contains k if {
-	config.service_client_options_apply
 	not read_all
 	some k, _ in input.interaction.userData
 	not k in read_allowed
+	config.service_client_options_apply
 }
 
 # METADATA
@@ -36,8 +36,8 @@ read_deny contains k if {
 #   code: READ_ALLOWED
 #   control: service-client-api.user-data.read-allowed
 read_deny contains w.key if {
-	config.service_client_options_apply
 	not read_all
 	some w in input.writes
 	not w.key in read_allowed
+	config.service_client_options_apply
 }

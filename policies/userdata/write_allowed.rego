@@ -25,8 +25,8 @@ deny contains {
 	"code": "WRITE_ALLOWED",
 	"message": sprintf("user data key %q is not in %s", [w.key, write_option]),
 } if {
-	config.service_client_options_apply
 	some w in input.writes
 	not write_all
 	not w.key in write_allowed
+	config.service_client_options_apply
 }
