@@ -9,12 +9,13 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/wwe-guard/wwe-guard/internal/policy"
+	"github.com/wwe-guard/wwe-guard/internal/serve"
 	"github.com/wwe-guard/wwe-guard/internal/wwe"
 )
 
 // Response headers of the contract.
 const (
-	headerDecisionID = "X-Decision-Id"
+	headerDecisionID = serve.DecisionIDHeader
 	headerDeniedKeys = "X-Denied-Keys"
 )
 

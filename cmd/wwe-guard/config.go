@@ -51,6 +51,7 @@ type config struct {
 	RateLimits struct {
 		MaxCallers int `yaml:"maxCallers" validate:"gt=0"` // callers tracked at most (LRU)
 	} `yaml:"rateLimits"`
+	Log         logConfig `yaml:"log"`
 	DecisionLog struct {
 		Output string `yaml:"output" validate:"required"`
 		Values string `yaml:"values" validate:"oneof=mask keep"` // mask: "***" (default); keep: replayable
@@ -71,6 +72,7 @@ func defaultConfig() config {
 	l := api.DefaultLimits()
 	c.Limits.MaxBodyBytes, c.Limits.MaxKeyBytes, c.Limits.MaxDepth, c.Limits.MaxKeys = l.MaxBodyBytes, l.MaxKeyBytes, l.MaxDepth, l.MaxKeys
 	c.RateLimits.MaxCallers = api.DefaultMaxCallers
+	c.Log = logConfig{Format: "text", Level: "info", Access: true}
 	c.DecisionLog.Output = "stdout"
 	c.DecisionLog.Values = "mask"
 	c.Workspace = defaultWorkspaceConfig()

@@ -10,7 +10,17 @@ import (
 	"github.com/wwe-guard/wwe-guard/internal/syncbuf"
 )
 
-var listeningRE = regexp.MustCompile(`msg=listening addr=(\S+)`)
+// listeningRE finds the listen address in the guard's log, text or JSON.
+var listeningRE = regexp.MustCompile(`msg=listening addr=(\S+)|"msg":"listening","addr":"([^"]+)"`)
+
+// listenAddr is the address a log line of listeningRE names.
+func listenAddr(out string) (string, bool) {
+	m := listeningRE.FindStringSubmatch(out)
+	if m == nil {
+		return "", false
+	}
+	return m[1] + m[2], true
+}
 
 // startGuard runs the guard's run() on 127.0.0.1:0 with args until the test
 // ends, waits until its policies are loaded, and returns its base URL.
@@ -60,12 +70,12 @@ func launchGuard(t *testing.T, args ...string) (base string, stderr *syncbuf.Buf
 			t.Errorf("run: %v", err)
 		}
 	})
-	loaded := regexp.MustCompile(`msg="policies loaded"`)
+	loaded := regexp.MustCompile(`msg="policies loaded"|"msg":"policies loaded"`)
 	deadline := time.Now().Add(30 * time.Second)
 	for time.Now().Before(deadline) {
 		out := stderr.String()
-		if m := listeningRE.FindStringSubmatch(out); m != nil && loaded.MatchString(out) {
-			return "http://" + m[1], stderr, stop
+		if addr, ok := listenAddr(out); ok && loaded.MatchString(out) {
+			return "http://" + addr, stderr, stop
 		}
 		select {
 		case err := <-done:

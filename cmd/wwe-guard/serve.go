@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/http"
 	"os"
 	"os/signal"
 	"syscall"
@@ -26,7 +27,6 @@ func serveCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	log := slog.New(slog.NewTextHandler(stderr, nil))
 	cfg, demo := demoConfig(), true
 	if *path != "" {
 		var err error
@@ -38,6 +38,7 @@ func serveCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if *listen != "" {
 		cfg.Listen = *listen
 	}
+	log := cfg.Log.logger(stderr)
 	decisionLog, closeLog, err := openDecisionLog(cfg.DecisionLog.Output, stdout)
 	if err != nil {
 		return err
@@ -60,7 +61,11 @@ func serveCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	done := make(chan error, 1)
-	go func() { done <- serve.Run(ctx, ln, server, log, server.EndStreams) }()
+	var handler http.Handler = server
+	if cfg.Log.Access {
+		handler = serve.AccessLog(server, log)
+	}
+	go func() { done <- serve.Run(ctx, ln, handler, log, server.EndStreams) }()
 
 	engine, err := guard.New(ctx, cfg.engineConfig(decisionLog, log))
 	if err != nil {

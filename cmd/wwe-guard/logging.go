@@ -1,0 +1,26 @@
+package main
+
+import (
+	"io"
+	"log/slog"
+)
+
+// logConfig is the config's log block: the guard's own log on stderr (the
+// decision log is separate, decisionLog).
+type logConfig struct {
+	Format string `yaml:"format" validate:"oneof=text json"`
+	Level  string `yaml:"level" validate:"oneof=debug info warn error"`
+	Access bool   `yaml:"access"` // one line per request (default true)
+}
+
+// logger is the guard's log as c says, written to w.
+func (c logConfig) logger(w io.Writer) *slog.Logger {
+	var level slog.Level
+	// The config's validation admits only names UnmarshalText reads.
+	_ = level.UnmarshalText([]byte(c.Level))
+	opts := &slog.HandlerOptions{Level: level}
+	if c.Format == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
