@@ -92,6 +92,7 @@ func (s *Server) fail(c echo.Context, rp replier, err error) error {
 		}
 		s.log.Log(c.Request().Context(), level, "call failed", "path", c.Path(), "errorCode", e.Code, "err", err)
 	}
+	s.refused(e.Code)
 	if e.RetryAfter > 0 {
 		c.Response().Header().Set("Retry-After", strconv.Itoa(e.RetryAfter))
 	}
@@ -124,5 +125,6 @@ func (s *Server) httpErrorHandler(err error, c echo.Context) {
 		s.log.Error("request failed", "err", err)
 		e = wwe.Errorf(wwe.CodeServiceUnavailable, "request could not be handled")
 	}
+	s.refused(e.Code)
 	_ = restReply{}.failure(c, e)
 }

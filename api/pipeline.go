@@ -9,13 +9,12 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/wwe-guard/wwe-guard/internal/policy"
-	"github.com/wwe-guard/wwe-guard/internal/serve"
 	"github.com/wwe-guard/wwe-guard/internal/wwe"
 )
 
 // Response headers of the contract.
 const (
-	headerDecisionID = serve.DecisionIDHeader
+	headerDecisionID = "X-Decision-Id" // also internal/serve.DecisionIDHeader, for the access log
 	headerDeniedKeys = "X-Denied-Keys"
 )
 

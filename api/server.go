@@ -68,6 +68,9 @@ type Config struct {
 	// Workspace, when set, serves the Workspace API v3 door in front of
 	// GWS, and the /v1 and SCAPI doors answer 501.
 	Workspace *WorkspaceConfig
+	// Refused, when set, hears the errorCode of every answer the guard
+	// refuses itself (for metrics).
+	Refused func(code wwe.Code)
 }
 
 // Server serves the guarded Interaction API.
@@ -83,6 +86,7 @@ type Server struct {
 	writes     conditionalWrites   // writes land only on the revision they were decided on
 	v3         *WorkspaceConfig    // the Workspace API v3 door, when served
 	v3sessions *v3Sessions         // its clients' sessions
+	refused    func(wwe.Code)      // hears every refusal's code; nil for none
 
 	streamWriteTimeout time.Duration
 	stopping           chan struct{} // closed by EndStreams
@@ -95,10 +99,13 @@ type deciderBox struct{ Decider }
 func New(cfg Config) *Server {
 	s := &Server{
 		svc: cfg.Service, limits: withDefaults(cfg.Limits), rate: cfg.RateLimits, log: cfg.Logger, hub: fanout.New(),
-		streamWriteTimeout: cfg.StreamWriteTimeout, stopping: make(chan struct{}), v3: cfg.Workspace,
+		streamWriteTimeout: cfg.StreamWriteTimeout, stopping: make(chan struct{}), v3: cfg.Workspace, refused: cfg.Refused,
 	}
 	if s.streamWriteTimeout <= 0 {
 		s.streamWriteTimeout = defaultStreamWriteTimeout
+	}
+	if s.refused == nil {
+		s.refused = func(wwe.Code) {}
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.NewTextHandler(io.Discard, nil))

@@ -35,6 +35,7 @@ func (s *Server) v3Failure(c echo.Context, err error) error {
 		*wwe.Error
 	}{Error: e}
 	body.Status.Code, body.Status.Message = v3CodeRefused, e.Message
+	s.refused(e.Code)
 	if e.RetryAfter > 0 {
 		c.Response().Header().Set("Retry-After", strconv.Itoa(e.RetryAfter))
 	}

@@ -118,7 +118,11 @@ func prepare(ctx context.Context, cfg Config) (st *state, err error) {
 	if err != nil {
 		return nil, &CompileError{Problems: []string{err.Error()}}
 	}
-	st = &state{query: query, modules: len(modules), static: static, compiler: compiler, labels: rules.labels}
+	rev, err := revisionOf(modules, data)
+	if err != nil {
+		return nil, &CompileError{Problems: []string{err.Error()}}
+	}
+	st = &state{query: query, modules: len(modules), static: static, compiler: compiler, labels: rules.labels, revision: rev}
 	st.origins, err = admittedOrigins(ctx, compiler, store)
 	if err != nil {
 		return nil, &CompileError{Problems: []string{err.Error()}}

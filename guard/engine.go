@@ -57,6 +57,7 @@ type state struct {
 	static   *staticRules
 	compiler *ast.Compiler // for explanations: rules and their annotations
 	labels   ruleLabels    // METADATA labels of the extension rules, by reason code
+	revision string        // of the modules and data (revisionOf)
 }
 
 var _ interface {
@@ -117,6 +118,11 @@ func (e *Engine) LogStats() LogStats {
 	}
 	return e.dlog.stats()
 }
+
+// Revision names the current policy set: a hash of its modules and its
+// data, options included, so two guards with the same revision decide
+// alike.
+func (e *Engine) Revision() string { return e.state.Load().revision }
 
 // Modules returns how many policy modules the current set has.
 func (e *Engine) Modules() int { return e.state.Load().modules }

@@ -1,12 +1,15 @@
 package guard
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
+	"sort"
 	"strings"
 
 	"github.com/open-policy-agent/opa/v1/ast"
@@ -122,4 +125,24 @@ func dataDocument(docs map[string]any, options, workspace map[string]any) (map[s
 	}
 	data["wwe"] = wwe
 	return data, nil
+}
+
+// revisionOf is a hash of a policy set: each module's name and formatted
+// text, in name order, and the data document as JSON (keys sorted).
+func revisionOf(modules map[string]*ast.Module, data map[string]any) (string, error) {
+	h := sha256.New()
+	names := make([]string, 0, len(modules))
+	for name := range modules {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		fmt.Fprintf(h, "%s\x00%s\x00", name, modules[name].String())
+	}
+	b, err := json.Marshal(data)
+	if err != nil {
+		return "", fmt.Errorf("policy revision: %w", err)
+	}
+	h.Write(b)
+	return hex.EncodeToString(h.Sum(nil))[:16], nil
 }

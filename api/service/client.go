@@ -49,6 +49,12 @@ func NewClient(baseURL string, timeout time.Duration) (*Client, error) {
 	return &Client{base: u, timeout: timeout, http: &http.Client{Transport: transport}}, nil
 }
 
+// WrapTransport wraps the transport of every call to the service (for
+// metrics); call it before the client is used.
+func (c *Client) WrapTransport(wrap func(http.RoundTripper) http.RoundTripper) {
+	c.http.Transport = wrap(c.http.Transport)
+}
+
 // Interactions lists every interaction.
 func (c *Client) Interactions(ctx context.Context) ([]*wwe.Interaction, error) {
 	var list []*wwe.Interaction

@@ -51,7 +51,8 @@ type config struct {
 	RateLimits struct {
 		MaxCallers int `yaml:"maxCallers" validate:"gt=0"` // callers tracked at most (LRU)
 	} `yaml:"rateLimits"`
-	Log         logConfig `yaml:"log"`
+	Log         logConfig     `yaml:"log"`
+	Metrics     metricsConfig `yaml:"metrics"`
 	DecisionLog struct {
 		Output string `yaml:"output" validate:"required"`
 		Values string `yaml:"values" validate:"oneof=mask keep"` // mask: "***" (default); keep: replayable
@@ -73,6 +74,7 @@ func defaultConfig() config {
 	c.Limits.MaxBodyBytes, c.Limits.MaxKeyBytes, c.Limits.MaxDepth, c.Limits.MaxKeys = l.MaxBodyBytes, l.MaxKeyBytes, l.MaxDepth, l.MaxKeys
 	c.RateLimits.MaxCallers = api.DefaultMaxCallers
 	c.Log = logConfig{Format: "text", Level: "info", Access: true}
+	c.Metrics.Enabled = true
 	c.DecisionLog.Output = "stdout"
 	c.DecisionLog.Values = "mask"
 	c.Workspace = defaultWorkspaceConfig()

@@ -6,7 +6,6 @@ import (
 	"io"
 	"log/slog"
 	"net"
-	"net/http"
 	"os"
 	"os/signal"
 	"syscall"
@@ -15,6 +14,7 @@ import (
 	"github.com/wwe-guard/wwe-guard/api"
 	"github.com/wwe-guard/wwe-guard/api/service"
 	"github.com/wwe-guard/wwe-guard/guard"
+	"github.com/wwe-guard/wwe-guard/internal/metrics"
 	"github.com/wwe-guard/wwe-guard/internal/serve"
 )
 
@@ -57,15 +57,13 @@ func serveCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		ln.Close()
 		return err
 	}
+	m := newMetrics()
+	observe(&apiCfg, m)
 	server := api.New(apiCfg)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	done := make(chan error, 1)
-	var handler http.Handler = server
-	if cfg.Log.Access {
-		handler = serve.AccessLog(server, log)
-	}
-	go func() { done <- serve.Run(ctx, ln, handler, log, server.EndStreams) }()
+	go func() { done <- serve.Run(ctx, ln, cfg.handler(server, m, log), log, server.EndStreams) }()
 
 	engine, err := guard.New(ctx, cfg.engineConfig(decisionLog, log))
 	if err != nil {
@@ -73,12 +71,14 @@ func serveCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		<-done
 		return fmt.Errorf("policies:\n%w", err)
 	}
-	server.SetDecider(engine)
-	log.Info("policies loaded", "modules", engine.Modules())
+	server.SetDecider(m.Decider(engine))
+	m.Active(engine.Revision())
+	exportCounters(m, engine, server)
+	log.Info("policies loaded", "modules", engine.Modules(), "revision", engine.Revision())
 	if demo {
 		printDemo(stderr, addr)
 	}
-	go reloadOnHangup(ctx, engine, log)
+	go reloadOnHangup(ctx, engine, m, log)
 	err = <-done
 	// The server has stopped: write every decision log entry still buffered.
 	flushCtx, cancelFlush := context.WithTimeout(context.WithoutCancel(ctx), logFlushTimeout)
@@ -131,7 +131,7 @@ func openDecisionLog(output string, stdout io.Writer) (io.Writer, func(), error)
 
 // reloadOnHangup recompiles the policies on SIGHUP; a failure keeps the last
 // good set.
-func reloadOnHangup(ctx context.Context, engine *guard.Engine, log *slog.Logger) {
+func reloadOnHangup(ctx context.Context, engine *guard.Engine, m *metrics.Metrics, log *slog.Logger) {
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
@@ -140,11 +140,13 @@ func reloadOnHangup(ctx context.Context, engine *guard.Engine, log *slog.Logger)
 		case <-ctx.Done():
 			return
 		case <-hup:
-			if err := engine.Reload(ctx); err != nil {
+			err := engine.Reload(ctx)
+			m.Reloaded(err, engine.Revision())
+			if err != nil {
 				log.Error("policy reload failed; keeping the last good set", "err", err)
 				continue
 			}
-			log.Info("policies reloaded", "modules", engine.Modules())
+			log.Info("policies reloaded", "modules", engine.Modules(), "revision", engine.Revision())
 		}
 	}
 }

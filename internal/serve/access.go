@@ -8,9 +8,9 @@ import (
 	"time"
 )
 
-// DecisionIDHeader is the response header that names a request's decision;
-// the access log copies it, so a request's line and its decision-log entry
-// can be joined.
+// DecisionIDHeader is the response header in which the API names a
+// request's decision (api's headerDecisionID); the access log copies it, so
+// a request's line and its decision-log entry can be joined.
 const DecisionIDHeader = "X-Decision-Id"
 
 // AccessLog logs one line per request when it ends: method, path (never
