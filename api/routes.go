@@ -117,8 +117,12 @@ func (s *Server) health(c echo.Context) error {
 	return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
 }
 
-// ready is readiness: policies compiled and the service reachable.
+// ready is readiness: not shutting down, policies compiled and the service
+// reachable.
 func (s *Server) ready(c echo.Context) error {
+	if s.draining.Load() {
+		return restReply{}.failure(c, wwe.Errorf(wwe.CodeNotReady, "the guard is shutting down"))
+	}
 	if s.currentDecider() == nil {
 		return restReply{}.failure(c, wwe.Errorf(wwe.CodeNotReady, "policies are not loaded yet"))
 	}

@@ -90,6 +90,7 @@ type Server struct {
 
 	streamWriteTimeout time.Duration
 	stopping           chan struct{} // closed by EndStreams
+	draining           atomic.Bool   // set by Drain: /ready answers 503
 	stopOnce           sync.Once
 }
 
@@ -123,6 +124,10 @@ func New(cfg Config) *Server {
 
 // SetDecider installs the decider; the server is ready once it has one.
 func (s *Server) SetDecider(d Decider) { s.decider.Store(&deciderBox{d}) }
+
+// Drain marks the server as shutting down: /ready answers 503 from now on,
+// while every other route keeps serving.
+func (s *Server) Drain() { s.draining.Store(true) }
 
 // EndStreams ends every open event stream cleanly and refuses none of the
 // other requests: a server shutting down calls it so that its graceful

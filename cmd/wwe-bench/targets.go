@@ -179,7 +179,8 @@ func buildMissing(ctx context.Context, tf *targetFlags, dir string, log io.Write
 
 // guardConfig is the started guard's config: the service at url as its
 // upstream (of kind workspace on the Workspace API), and the demo's
-// options (SSN refused, disposition mandatory).
+// options (SSN refused, disposition mandatory); it stops at once when
+// interrupted (no load balancer to drain).
 func guardConfig(url, decisionLog string, workspace bool) string {
 	kind := "http"
 	if workspace {
@@ -193,5 +194,8 @@ options:
   service-client-api.user-data.read-allowed: "DispositionCode,Notes,CustomerSegment,Subject"
   interaction.disposition.is-mandatory: true
 decisionLog:
-  output: ` + strconv.Quote(decisionLog) + "\n"
+  output: ` + strconv.Quote(decisionLog) + `
+shutdown:
+  wait: 0s
+`
 }

@@ -23,7 +23,7 @@ func TestCLIManners(t *testing.T) {
 	if out, err := exec.Command("go", "build", "-buildvcs=true", "-o", bin, ".").CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
-	commands := []string{"serve", "check", "eval", "replay", "version"}
+	commands := []string{"serve", "check", "eval", "replay", "version", "sleep"}
 	tests := []struct {
 		args     []string
 		code     int
@@ -40,6 +40,8 @@ func TestCLIManners(t *testing.T) {
 		{args: []string{"replay", "--help"}, stdout: []string{"-budget"}},
 		{args: []string{"check", "--nope"}, code: 1, stderr: "flag provided but not defined: -nope", noStdout: true},
 		{args: []string{"frobnicate"}, code: 1, stderr: `unknown command "frobnicate"`, noStdout: true},
+		{args: []string{"sleep", "10ms"}, noStdout: true},
+		{args: []string{"sleep", "soon"}, code: 1, stderr: `sleep: "soon" is not a duration`, noStdout: true},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {

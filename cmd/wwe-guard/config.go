@@ -51,8 +51,12 @@ type config struct {
 	RateLimits struct {
 		MaxCallers int `yaml:"maxCallers" validate:"gt=0"` // callers tracked at most (LRU)
 	} `yaml:"rateLimits"`
-	Log         logConfig     `yaml:"log"`
-	Metrics     metricsConfig `yaml:"metrics"`
+	Log      logConfig     `yaml:"log"`
+	Metrics  metricsConfig `yaml:"metrics"`
+	Shutdown struct {
+		Wait  time.Duration `yaml:"wait" validate:"gte=0"` // /ready is 503 and the listener still serves
+		Grace time.Duration `yaml:"grace" validate:"gt=0"` // then requests in flight may finish
+	} `yaml:"shutdown"`
 	DecisionLog struct {
 		Output string `yaml:"output" validate:"required"`
 		Values string `yaml:"values" validate:"oneof=mask keep"` // mask: "***" (default); keep: replayable
@@ -75,6 +79,7 @@ func defaultConfig() config {
 	c.RateLimits.MaxCallers = api.DefaultMaxCallers
 	c.Log = logConfig{Format: "text", Level: "info", Access: true}
 	c.Metrics.Enabled = true
+	c.Shutdown.Wait, c.Shutdown.Grace = 5*time.Second, 25*time.Second
 	c.DecisionLog.Output = "stdout"
 	c.DecisionLog.Values = "mask"
 	c.Workspace = defaultWorkspaceConfig()
@@ -233,6 +238,8 @@ func describe(fe validator.FieldError) string {
 		return fmt.Sprintf("must be one of %s, not %q", strings.ReplaceAll(fe.Param(), " ", ", "), fe.Value())
 	case "gt":
 		return "must be greater than " + fe.Param()
+	case "gte":
+		return "must not be negative"
 	case "url":
 		return fmt.Sprintf("%q is not a URL", fe.Value())
 	case "listen_addr":

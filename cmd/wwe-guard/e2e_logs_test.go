@@ -127,7 +127,7 @@ func serveOn(t *testing.T, cfg string) (string, *syncbuf.Buffer) {
 	stderr := &syncbuf.Buffer{}
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, []string{"serve", "--config", cfg, "--listen", addr}, &syncbuf.Buffer{}, stderr)
+		done <- run(ctx, []string{"serve", "--config", cfg, "--listen", addr, "--shutdown-wait", "0s"}, &syncbuf.Buffer{}, stderr)
 	}()
 	t.Cleanup(func() {
 		cancel()

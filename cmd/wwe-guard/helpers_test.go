@@ -54,7 +54,8 @@ func launchGuard(t *testing.T, args ...string) (base string, stderr *syncbuf.Buf
 	stderr = &syncbuf.Buffer{}
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, append([]string{"serve", "--listen", "127.0.0.1:0"}, args...), stdout, stderr)
+		// No load balancer to drain: stop at once unless args say otherwise.
+		done <- run(ctx, append([]string{"serve", "--listen", "127.0.0.1:0", "--shutdown-wait", "0s"}, args...), stdout, stderr)
 	}()
 	var once sync.Once
 	var runErr error

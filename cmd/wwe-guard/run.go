@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/wwe-guard/wwe-guard/guard"
 )
@@ -21,6 +22,7 @@ const usage = `usage:
   wwe-guard replay --config FILE [--budget N|P%] [--json] [--skip-masked] DECISIONS.jsonl...
                                                        re-decide logged inputs with candidate policies; report changes
   wwe-guard version                                    print the module version and VCS revision
+  wwe-guard sleep DURATION                             wait, then exit 0: a preStop hook for an image with no shell
   wwe-guard help | --help                              print this; CMD --help prints a command's flags`
 
 // run is the whole program: it parses args and runs one command.
@@ -51,6 +53,8 @@ func runCommand(ctx context.Context, cmd string, args []string, stdout, stderr i
 	case "version":
 		fmt.Fprintln(stdout, versionLine())
 		return nil
+	case "sleep":
+		return sleepCommand(ctx, args)
 	case "help":
 		fmt.Fprintln(stdout, usage)
 		return nil
@@ -153,6 +157,23 @@ func evalCommand(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	}
 	if *trace {
 		fmt.Fprintln(stdout, res.Trace)
+	}
+	return nil
+}
+
+// sleepCommand waits for one duration (a Kubernetes preStop hook in an
+// image without a shell), or until ctx ends.
+func sleepCommand(ctx context.Context, args []string) error {
+	if len(args) != 1 {
+		return errors.New("sleep needs one duration, e.g. 5s")
+	}
+	d, err := time.ParseDuration(args[0])
+	if err != nil || d < 0 {
+		return fmt.Errorf("sleep: %q is not a duration", args[0])
+	}
+	select {
+	case <-time.After(d):
+	case <-ctx.Done():
 	}
 	return nil
 }

@@ -24,6 +24,7 @@ func serveCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	fs := flags("serve", args, stdout, stderr)
 	path := fs.String("config", "", "config file (none: the demo)")
 	listen := fs.String("listen", "", "listen address, overrides the config's listen")
+	wait := fs.Duration("shutdown-wait", -1, "overrides the config's shutdown.wait: how long /ready is 503 while the listener still serves after SIGTERM")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -37,6 +38,9 @@ func serveCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	}
 	if *listen != "" {
 		cfg.Listen = *listen
+	}
+	if *wait >= 0 {
+		cfg.Shutdown.Wait = *wait
 	}
 	log := cfg.Log.logger(stderr)
 	decisionLog, closeLog, err := openDecisionLog(cfg.DecisionLog.Output, stdout)
@@ -60,14 +64,15 @@ func serveCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	m := newMetrics()
 	observe(&apiCfg, m)
 	server := api.New(apiCfg)
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
+	ctx, cancelCause := context.WithCancelCause(ctx)
+	defer cancelCause(nil)
 	done := make(chan error, 1)
-	go func() { done <- serve.Run(ctx, ln, cfg.handler(server, m, log), log, server.EndStreams) }()
+	drain := serve.Drain{Wait: cfg.Shutdown.Wait, Grace: cfg.Shutdown.Grace, Begin: server.Drain}
+	go func() { done <- serve.RunDraining(ctx, ln, cfg.handler(server, m, log), log, drain, server.EndStreams) }()
 
 	engine, err := guard.New(ctx, cfg.engineConfig(decisionLog, log))
 	if err != nil {
-		cancel()
+		cancelCause(serve.ErrAbort)
 		<-done
 		return fmt.Errorf("policies:\n%w", err)
 	}
