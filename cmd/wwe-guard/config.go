@@ -26,7 +26,8 @@ import (
 
 // config is the YAML file (DESIGN.md §5).
 type config struct {
-	Listen   string `yaml:"listen" validate:"required,listen_addr"`
+	Listen   string      `yaml:"listen" validate:"required,listen_addr"`
+	TLS      listenerTLS `yaml:"tls"`
 	Upstream struct {
 		Kind    string        `yaml:"kind" validate:"oneof=embedded http workspace"`
 		URL     string        `yaml:"url" validate:"omitempty,url"`
@@ -119,6 +120,7 @@ func (c *config) resolvePaths(dir string) {
 	c.Upstream.TLS.CAFile = resolve(c.Upstream.TLS.CAFile)
 	c.Upstream.TLS.CertFile = resolve(c.Upstream.TLS.CertFile)
 	c.Upstream.TLS.KeyFile = resolve(c.Upstream.TLS.KeyFile)
+	c.TLS.CertFile, c.TLS.KeyFile, c.TLS.ClientCAFile = resolve(c.TLS.CertFile), resolve(c.TLS.KeyFile), resolve(c.TLS.ClientCAFile)
 	for i, p := range c.Policies.Paths {
 		c.Policies.Paths[i] = resolve(p)
 	}
@@ -192,6 +194,7 @@ func (c *config) validate() []string {
 		}
 	}
 	problems = append(problems, c.upstreamProblems()...)
+	problems = append(problems, c.TLS.problems()...)
 	for _, p := range c.Policies.Paths {
 		if _, err := os.Stat(p); err != nil {
 			problems = append(problems, fmt.Sprintf("policies.paths: %s does not exist", p))

@@ -67,7 +67,7 @@ func TestLoadConfigWorkspaceProblems(t *testing.T) {
 	for name, tc := range map[string]struct{ yaml, want string }{
 		"no url":            {"upstream: {kind: workspace}\n", "upstream.url: required when kind is workspace"},
 		"seed":              {"upstream: {kind: workspace, url: 'http://gws', seed: s.yaml}\n", "upstream.seed: only for kind embedded"},
-		"tls for http":      {"upstream: {kind: http, url: 'http://svc', tls: {caFile: " + ca + "}}\n", "upstream.tls: only for kind workspace"},
+		"tls for embedded":  {"upstream: {kind: embedded, tls: {caFile: " + ca + "}}\n", "upstream.tls: only for kind http or workspace"},
 		"bad ca":            {"upstream: {kind: workspace, url: 'https://gws', tls: {caFile: " + ca + "}}\n", "upstream.tls: caFile " + ca + ": no PEM certificate in it"},
 		"cert without key":  {"upstream: {kind: workspace, url: 'https://gws', tls: {certFile: " + ca + "}}\n", "upstream.tls: certFile and keyFile go together"},
 		"options":           {"workspace: {serviceClientOptions: sometimes}\n", "workspace.serviceClientOptions: must be one of apply, ignore"},

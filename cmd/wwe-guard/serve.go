@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"fmt"
 	"io"
 	"log/slog"
@@ -53,8 +54,14 @@ func serveCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
+	if tl, err := cfg.TLS.listen(ln, log); err != nil {
+		ln.Close()
+		return fmt.Errorf("listen: %w", err)
+	} else {
+		ln = tl
+	}
 	addr := ln.Addr().String()
-	log.Info("listening", "addr", addr, "upstream", cfg.Upstream.Kind, "enforcement", cfg.Enforcement)
+	log.Info("listening", "addr", addr, "tls", cfg.TLS.enabled(), "mtls", cfg.TLS.ClientCAFile != "", "upstream", cfg.Upstream.Kind, "enforcement", cfg.Enforcement)
 
 	apiCfg, err := cfg.server(log)
 	if err != nil {
@@ -104,7 +111,14 @@ func (c *config) server(log *slog.Logger) (api.Config, error) {
 	var err error
 	switch c.Upstream.Kind {
 	case "http":
-		out.Service, err = service.NewClient(c.Upstream.URL, c.Upstream.Timeout)
+		var client *service.Client
+		if client, err = service.NewClient(c.Upstream.URL, c.Upstream.Timeout); err == nil {
+			var tlsConfig *tls.Config
+			if tlsConfig, err = c.Upstream.TLS.config(); tlsConfig != nil {
+				client.UseTLS(tlsConfig)
+			}
+			out.Service = client
+		}
 	case "workspace":
 		if out.Workspace, err = c.workspace(); err == nil {
 			out.Service, err = service.NewGWS(c.Upstream.URL, out.Workspace.Client, c.Upstream.Timeout)

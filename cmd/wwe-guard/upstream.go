@@ -49,8 +49,8 @@ func (c *config) upstreamProblems() []string {
 	if t == (upstreamTLS{}) {
 		return nil
 	}
-	if c.Upstream.Kind != "workspace" {
-		return []string{"upstream.tls: only for kind workspace"}
+	if c.Upstream.Kind == "embedded" {
+		return []string{"upstream.tls: only for kind http or workspace"}
 	}
 	if _, err := t.config(); err != nil {
 		return []string{"upstream.tls: " + err.Error()}
