@@ -35,6 +35,7 @@ type Config struct {
 	DecisionLog  io.Writer           // JSON lines; nil disables the decision log
 	LogValues    LogValues           // user-data values in the decision log: MaskValues ("" too) or KeepValues
 	Labels       map[string]string   // extra decision log labels
+	ConsoleLog   bool                // the decision log is stdout: entries carry OPA's console "type"
 	Logger       *slog.Logger
 }
 
@@ -118,7 +119,7 @@ func prepare(ctx context.Context, cfg Config) (st *state, err error) {
 	if err != nil {
 		return nil, &CompileError{Problems: []string{err.Error()}}
 	}
-	rev, err := revisionOf(modules, data)
+	rev, err := revisionOf(modules, data, string(cfg.Enforcement), string(cfg.UserDataMode))
 	if err != nil {
 		return nil, &CompileError{Problems: []string{err.Error()}}
 	}

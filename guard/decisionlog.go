@@ -40,7 +40,8 @@ const warnEvery = 10 * time.Second
 type decisionLog struct {
 	out         io.Writer
 	w           *bufio.Writer
-	labelsJSON  []byte // the entry's labels (app, version, ...), encoded once
+	labelsJSON  []byte // the entry's labels (app, version, ...), encoded once, without the closing brace
+	console     bool   // written to stdout: carries OPA's console type
 	enforcement policy.Enforcement
 	mask        bool // user-data values "***" (decisionLog.values: mask)
 	log         *slog.Logger
@@ -78,7 +79,7 @@ func newDecisionLog(w io.Writer, capacity int, labels map[string]string, enforce
 		capacity: capacity, kick: make(chan struct{}, 1), done: make(chan struct{}),
 	}
 	l.room = sync.NewCond(&l.mu)
-	l.labelsJSON, _ = json.Marshal(all)
+	l.labelsJSON = labelsPrefix(all)
 	go l.run()
 	return l
 }
@@ -87,9 +88,9 @@ func newDecisionLog(w io.Writer, capacity int, labels map[string]string, enforce
 // evaluated (nil when the input could not be built), and queues it; it
 // blocks only while the buffer is full. After close the entry is written
 // before record returns.
-func (l *decisionLog) record(id string, start time.Time, input ast.Value, d policy.Decision, err error, evalNS int64) {
+func (l *decisionLog) record(id string, start time.Time, input ast.Value, d policy.Decision, err error, evalNS int64, revision string) {
 	line := linePool.Get().(*[]byte)
-	*line = l.encodeEntry((*line)[:0], id, start, input, d, err, evalNS)
+	*line = l.encodeEntry((*line)[:0], id, start, input, d, err, evalNS, revision)
 	defer linePool.Put(line)
 	l.mu.Lock()
 	if l.queued >= l.capacity && !l.closed {
@@ -209,4 +210,14 @@ func (l *decisionLog) close(ctx context.Context) error {
 	s := l.stats()
 	l.log.Info("decision log flushed", "written", s.Written, "waits", s.Waits, "failed", s.Failed)
 	return nil
+}
+
+// labelsPrefix is the JSON object of labels without its closing brace:
+// each entry appends its own config_revision.
+func labelsPrefix(labels map[string]string) []byte {
+	b, _ := json.Marshal(labels)
+	if len(labels) == 0 {
+		return []byte("{")
+	}
+	return b[:len(b)-1]
 }

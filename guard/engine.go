@@ -82,6 +82,7 @@ func New(ctx context.Context, cfg Config) (*Engine, error) {
 	}
 	if cfg.DecisionLog != nil {
 		e.dlog = newDecisionLog(cfg.DecisionLog, logBuffer, cfg.Labels, cfg.Enforcement, cfg.LogValues != KeepValues, e.log)
+		e.dlog.console = cfg.ConsoleLog
 	}
 	if err := e.Reload(ctx); err != nil {
 		return nil, err
@@ -137,12 +138,13 @@ func (e *Engine) Decide(ctx context.Context, in policy.Input) (d policy.Decision
 	start := time.Now()
 	var evalNS int64
 	var val ast.Value // the input evaluated, which the log entry shows
+	var revision string
 	defer func() {
 		if r := recover(); r != nil {
 			err = &DecisionError{ID: id, Err: fmt.Errorf("evaluation panicked: %v", r)}
 		}
 		if e.dlog != nil {
-			e.dlog.record(id, start, val, d, err, evalNS)
+			e.dlog.record(id, start, val, d, err, evalNS, revision)
 		}
 	}()
 	val, err = inputValue(&in)
@@ -150,6 +152,7 @@ func (e *Engine) Decide(ctx context.Context, in policy.Input) (d policy.Decision
 		return policy.Decision{}, &DecisionError{ID: id, Err: fmt.Errorf("build input: %w", err)}
 	}
 	st := e.state.Load()
+	revision = st.revision
 	evalStart := time.Now()
 	d, err = e.decision(ctx, st, val)
 	evalNS = time.Since(evalStart).Nanoseconds()

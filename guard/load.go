@@ -128,8 +128,9 @@ func dataDocument(docs map[string]any, options, workspace map[string]any) (map[s
 }
 
 // revisionOf is a hash of a policy set: each module's name and formatted
-// text, in name order, and the data document as JSON (keys sorted).
-func revisionOf(modules map[string]*ast.Module, data map[string]any) (string, error) {
+// text, in name order, the data document as JSON (keys sorted, the options
+// included), and the modes that turn decisions into verdicts.
+func revisionOf(modules map[string]*ast.Module, data map[string]any, modes ...string) (string, error) {
 	h := sha256.New()
 	names := make([]string, 0, len(modules))
 	for name := range modules {
@@ -144,5 +145,8 @@ func revisionOf(modules map[string]*ast.Module, data map[string]any) (string, er
 		return "", fmt.Errorf("policy revision: %w", err)
 	}
 	h.Write(b)
+	for _, m := range modes {
+		fmt.Fprintf(h, "\x00%s", m)
+	}
 	return hex.EncodeToString(h.Sum(nil))[:16], nil
 }

@@ -18,7 +18,7 @@ import (
 // termWriter; the rest is written directly from the Decision, without
 // building the entry's maps, so a logged decision costs a few allocations
 // rather than a few hundred.
-func (l *decisionLog) encodeEntry(buf []byte, id string, start time.Time, input ast.Value, d policy.Decision, err error, evalNS int64) []byte {
+func (l *decisionLog) encodeEntry(buf []byte, id string, start time.Time, input ast.Value, d policy.Decision, err error, evalNS int64, revision string) []byte {
 	w := termWriters.Get().(*termWriter)
 	defer termWriters.Put(w)
 	buf = append(buf, `{"decision_id":`...)
@@ -49,6 +49,12 @@ func (l *decisionLog) encodeEntry(buf []byte, id string, start time.Time, input 
 	}
 	buf = append(buf, `,"labels":`...)
 	buf = append(buf, l.labelsJSON...)
+	if len(l.labelsJSON) > 1 {
+		buf = append(buf, ',')
+	}
+	buf = append(buf, `"config_revision":`...)
+	buf = appendString(buf, revision)
+	buf = append(buf, '}')
 	if err == nil && len(d.RuleLabels) > 0 {
 		buf = append(buf, `,"rule_labels":`...)
 		buf = appendAny(buf, d.RuleLabels)
@@ -67,6 +73,9 @@ func (l *decisionLog) encodeEntry(buf []byte, id string, start time.Time, input 
 			buf = appendString(buf, string(d.Verdict.Err.Code))
 		}
 		buf = append(buf, '}')
+	}
+	if l.console {
+		buf = append(buf, `,"type":"openpolicyagent.org/decision_logs"`...)
 	}
 	return append(buf, "}\n"...)
 }

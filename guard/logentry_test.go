@@ -3,6 +3,7 @@ package guard
 import (
 	"encoding/json"
 	"errors"
+	"slices"
 	"testing"
 	"time"
 
@@ -38,13 +39,13 @@ type logOutcome struct {
 }
 
 // newLogEntry builds the reference entry of one decision.
-func newLogEntry(l *decisionLog, id string, start time.Time, in *policy.Input, d policy.Decision, err error, evalNS int64) *logEntry {
+func newLogEntry(l *decisionLog, id string, start time.Time, in *policy.Input, d policy.Decision, err error, evalNS int64, revision string) *logEntry {
 	entry := &logEntry{
 		DecisionID:  id,
 		Timestamp:   start.UTC().Format(time.RFC3339Nano),
 		Path:        decisionPath,
 		Input:       document(in, l.mask),
-		Labels:      labelsOf(l),
+		Labels:      labelsOf(l, revision),
 		Metrics:     map[string]any{"timer_rego_query_eval_ns": evalNS},
 		Enforcement: l.enforcement,
 	}
@@ -73,14 +74,16 @@ func newLogEntry(l *decisionLog, id string, start time.Time, in *policy.Input, d
 // testLog is a decision log with no writer, for encoding entries.
 func testLog(labels map[string]string, enforcement policy.Enforcement, mask bool) *decisionLog {
 	l := &decisionLog{enforcement: enforcement, mask: mask}
-	l.labelsJSON, _ = json.Marshal(labels)
+	l.labelsJSON = labelsPrefix(labels)
 	return l
 }
 
-// labelsOf decodes the labels the log encoded once.
-func labelsOf(l *decisionLog) map[string]string {
-	var labels map[string]string
-	_ = json.Unmarshal(l.labelsJSON, &labels)
+// labelsOf decodes the labels the log encoded once, with the entry's
+// config_revision.
+func labelsOf(l *decisionLog, revision string) map[string]string {
+	labels := map[string]string{}
+	_ = json.Unmarshal(append(slices.Clone(l.labelsJSON), '}'), &labels)
+	labels["config_revision"] = revision
 	return labels
 }
 
@@ -99,14 +102,14 @@ func mustInputValue(t testing.TB, in *policy.Input) ast.Value {
 func encodedEntry(t testing.TB, l *decisionLog, in *policy.Input, d policy.Decision, err error) (got, want any) {
 	t.Helper()
 	start := time.Date(2026, 11, 25, 1, 2, 3, 456, time.UTC)
-	line := l.encodeEntry(nil, "id-1", start, mustInputValue(t, in), d, err, 1234)
+	line := l.encodeEntry(nil, "id-1", start, mustInputValue(t, in), d, err, 1234, "rev-1")
 	if len(line) == 0 || line[len(line)-1] != '\n' {
 		t.Fatalf("line does not end in a newline: %q", line)
 	}
 	if e := json.Unmarshal(line, &got); e != nil {
 		t.Fatalf("encoded line is not JSON: %v\n%s", e, line)
 	}
-	ref, e := json.Marshal(newLogEntry(l, "id-1", start, in, d, err, 1234))
+	ref, e := json.Marshal(newLogEntry(l, "id-1", start, in, d, err, 1234, "rev-1"))
 	if e != nil {
 		t.Fatal(e)
 	}

@@ -261,7 +261,8 @@ func (c *config) engineConfig(decisionLog io.Writer, log *slog.Logger) guard.Con
 		UserDataMode: policy.UserDataMode(c.UserDataMode),
 		DecisionLog:  decisionLog,
 		LogValues:    guard.LogValues(c.DecisionLog.Values),
-		Labels:       map[string]string{"version": moduleVersion()},
+		Labels:       map[string]string{"id": instanceID, "version": moduleVersion()},
+		ConsoleLog:   decisionLog != nil && (c.DecisionLog.Output == "stdout" || c.DecisionLog.Output == ""),
 		Logger:       log,
 	}
 	if c.Policies.Bundled {

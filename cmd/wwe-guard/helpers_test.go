@@ -33,7 +33,7 @@ func startGuard(t *testing.T, args ...string) string {
 // startGuardOutput is startGuard that also returns the guard's stderr.
 func startGuardOutput(t *testing.T, args ...string) (string, *syncbuf.Buffer) {
 	t.Helper()
-	base, stderr, _ := launchGuard(t, args...)
+	base, _, stderr, _ := launchGuard(t, args...)
 	return base, stderr
 }
 
@@ -41,17 +41,16 @@ func startGuardOutput(t *testing.T, args ...string) (string, *syncbuf.Buffer) {
 // run's context — what SIGTERM does to the binary — and returns run's error.
 func startGuardStoppable(t *testing.T, args ...string) (string, func() error) {
 	t.Helper()
-	base, _, stop := launchGuard(t, args...)
+	base, _, _, stop := launchGuard(t, args...)
 	return base, stop
 }
 
 // launchGuard runs the guard until the test ends or stop is called, and
 // waits until its policies are loaded.
-func launchGuard(t *testing.T, args ...string) (base string, stderr *syncbuf.Buffer, stop func() error) {
+func launchGuard(t *testing.T, args ...string) (base string, stdout, stderr *syncbuf.Buffer, stop func() error) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	stdout := &syncbuf.Buffer{}
-	stderr = &syncbuf.Buffer{}
+	stdout, stderr = &syncbuf.Buffer{}, &syncbuf.Buffer{}
 	done := make(chan error, 1)
 	go func() {
 		// No load balancer to drain: stop at once unless args say otherwise.
@@ -76,7 +75,7 @@ func launchGuard(t *testing.T, args ...string) (base string, stderr *syncbuf.Buf
 	for time.Now().Before(deadline) {
 		out := stderr.String()
 		if addr, ok := listenAddr(out); ok && loaded.MatchString(out) {
-			return "http://" + addr, stderr, stop
+			return "http://" + addr, stdout, stderr, stop
 		}
 		select {
 		case err := <-done:
@@ -86,5 +85,5 @@ func launchGuard(t *testing.T, args ...string) (base string, stderr *syncbuf.Buf
 		}
 	}
 	t.Fatalf("guard did not start:\n%s", stderr.String())
-	return "", nil, nil
+	return "", nil, nil, nil
 }

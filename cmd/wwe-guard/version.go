@@ -2,6 +2,7 @@ package main
 
 import (
 	"cmp"
+	"crypto/rand"
 	"fmt"
 	"runtime"
 	"runtime/debug"
@@ -49,3 +50,13 @@ func versionLine() string {
 	}
 	return fmt.Sprintf("wwe-guard %s\nrevision %s\n%s", b.version, rev, runtime.Version())
 }
+
+// instanceID names this process in its decision log (labels.id), as OPA
+// names each of its instances: a random UUID drawn at start.
+var instanceID = func() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:])
+}()
