@@ -62,6 +62,20 @@ func Check(ctx context.Context, cfg Config) error {
 	return err
 }
 
+// ExportData compiles the configured policies, as Check does, and returns
+// the part of the data document that comes from the config rather than
+// from files: data.wwe.options (checked and converted), data.wwe.workspace
+// when set, and data.wwe.rollout.labelled when rules are observed by
+// label. With it, `opa eval -d policies -d <policy paths> -d data.json`
+// reads what the guard's policies read.
+func ExportData(ctx context.Context, cfg Config) (map[string]any, error) {
+	st, err := prepare(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	return st.exported, nil
+}
+
 // prepare loads, compiles and prepares one policy set. A panic while doing
 // so (a module no check foresaw) is a problem of the set, never a crash of
 // the guard: a reload keeps the last good set.
@@ -105,8 +119,14 @@ func prepare(ctx context.Context, cfg Config) (st *state, err error) {
 	if err != nil {
 		return nil, &CompileError{Problems: []string{err.Error()}}
 	}
+	wweDoc, _ := data["wwe"].(map[string]any)
+	exported := map[string]any{"options": wweDoc["options"]}
+	if cfg.Workspace != nil {
+		exported["workspace"] = cfg.Workspace
+	}
 	if rules.observed {
 		withObservedRules(data)
+		exported["rollout"] = map[string]any{"labelled": true}
 	}
 	rules.labels.dataCodes = dataCodes
 	// Data kept as OPA values: evaluations read it without converting it each time.
@@ -123,7 +143,8 @@ func prepare(ctx context.Context, cfg Config) (st *state, err error) {
 	if err != nil {
 		return nil, &CompileError{Problems: []string{err.Error()}}
 	}
-	st = &state{query: query, modules: len(modules), static: static, compiler: compiler, labels: rules.labels, revision: rev}
+	st = &state{query: query, modules: len(modules), static: static, compiler: compiler, labels: rules.labels, revision: rev,
+		exported: map[string]any{"wwe": exported}}
 	st.origins, err = admittedOrigins(ctx, compiler, store)
 	if err != nil {
 		return nil, &CompileError{Problems: []string{err.Error()}}

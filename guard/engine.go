@@ -55,9 +55,10 @@ type state struct {
 	origins  policy.Origins
 	modules  int
 	static   *staticRules
-	compiler *ast.Compiler // for explanations: rules and their annotations
-	labels   ruleLabels    // METADATA labels of the extension rules, by reason code
-	revision string        // of the modules and data (revisionOf)
+	compiler *ast.Compiler  // for explanations: rules and their annotations
+	labels   ruleLabels     // METADATA labels of the extension rules, by reason code
+	revision string         // of the modules and data (revisionOf)
+	exported map[string]any // the data the config contributes (ExportData)
 }
 
 var _ interface {

@@ -22,6 +22,8 @@ const usage = `usage:
   wwe-guard replay --config FILE [--budget N|P%] [--json] [--skip-masked] DECISIONS.jsonl...
                                                        re-decide logged inputs with candidate policies; report changes
   wwe-guard version                                    print the module version and VCS revision
+  wwe-guard options export --config FILE [--output FILE]
+                                                       the data the config gives the policies, as data.json for opa eval
   wwe-guard sleep DURATION                             wait, then exit 0: a preStop hook for an image with no shell
   wwe-guard help | --help                              print this; CMD --help prints a command's flags`
 
@@ -55,6 +57,8 @@ func runCommand(ctx context.Context, cmd string, args []string, stdout, stderr i
 		return nil
 	case "sleep":
 		return sleepCommand(ctx, args)
+	case "options":
+		return optionsCommand(ctx, args, stdout, stderr)
 	case "help":
 		fmt.Fprintln(stdout, usage)
 		return nil
