@@ -131,7 +131,7 @@ func prepare(ctx context.Context, cfg Config) (st *state, err error) {
 	rules.labels.dataCodes = dataCodes
 	// Data kept as OPA values: evaluations read it without converting it each time.
 	store := inmem.NewFromObjectWithOpts(data, inmem.OptReturnASTValuesOnRead(true))
-	query, err := rego.New(rego.Query(Query), rego.Compiler(compiler), rego.Store(store)).PrepareForEval(ctx)
+	query, err := rego.New(rego.Query(Query), rego.Compiler(compiler), rego.Store(store), rego.EnablePrintStatements(true)).PrepareForEval(ctx)
 	if err != nil {
 		return nil, &CompileError{Problems: []string{fmt.Sprintf("prepare %s: %v", Query, err)}}
 	}
@@ -156,7 +156,7 @@ func prepare(ctx context.Context, cfg Config) (st *state, err error) {
 // METADATA names (policies/wwe.rego names them for every package below
 // data.wwe).
 func newCompiler(sch schemas) *ast.Compiler {
-	c := ast.NewCompiler().WithEnablePrintStatements(false).WithUseTypeCheckAnnotations(true)
+	c := ast.NewCompiler().WithEnablePrintStatements(true).WithUseTypeCheckAnnotations(true)
 	if sch.set != nil {
 		c = c.WithSchemas(sch.set)
 	}

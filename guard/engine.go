@@ -15,6 +15,7 @@ import (
 	"github.com/open-policy-agent/opa/v1/metrics"
 	"github.com/open-policy-agent/opa/v1/rego"
 	"github.com/open-policy-agent/opa/v1/topdown"
+	"github.com/open-policy-agent/opa/v1/topdown/print"
 
 	"github.com/wwe-guard/wwe-guard/internal/policy"
 )
@@ -43,10 +44,11 @@ const defaultTimeout = 200 * time.Millisecond
 // Engine evaluates data.wwe.guard.decision with a query prepared once per
 // (re)load and swapped atomically.
 type Engine struct {
-	cfg   Config
-	state atomic.Pointer[state]
-	log   *slog.Logger
-	dlog  *decisionLog
+	cfg     Config
+	state   atomic.Pointer[state]
+	log     *slog.Logger
+	dlog    *decisionLog
+	printer print.Hook // where Rego's print() goes: the log, at debug level
 }
 
 // state is one compiled policy set.
@@ -81,6 +83,7 @@ func New(ctx context.Context, cfg Config) (*Engine, error) {
 	if e.log == nil {
 		e.log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
+	e.printer = logPrinter{log: e.log}
 	if cfg.DecisionLog != nil {
 		e.dlog = newDecisionLog(cfg.DecisionLog, logBuffer, cfg.Labels, cfg.Enforcement, cfg.LogValues != KeepValues, e.log)
 		e.dlog.console = cfg.ConsoleLog
@@ -209,9 +212,10 @@ func (e *Engine) eval(ctx context.Context, st *state, input ast.Value, traceAll 
 		// The decision's own path: a literal argument list keeps the
 		// options off the heap.
 		return st.query.Eval(ctx, rego.EvalParsedInput(input), rego.EvalMetrics(noMetrics),
-			rego.EvalExternalCancel(cancel), rego.EvalVirtualCache(st.static.cache()))
+			rego.EvalExternalCancel(cancel), rego.EvalVirtualCache(st.static.cache()), rego.EvalPrintHook(e.printer))
 	}
-	opts := append([]rego.EvalOption{rego.EvalParsedInput(input), rego.EvalMetrics(noMetrics), rego.EvalExternalCancel(cancel)}, extra...)
+	opts := append([]rego.EvalOption{rego.EvalParsedInput(input), rego.EvalMetrics(noMetrics), rego.EvalExternalCancel(cancel),
+		rego.EvalPrintHook(e.printer)}, extra...)
 	if !traceAll {
 		opts = append(opts, rego.EvalVirtualCache(st.static.cache()))
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/rego"
@@ -23,6 +24,9 @@ type EvalResult struct {
 type EvalOptions struct {
 	Explain bool // report the contributing rules
 	Trace   bool // record the full evaluation trace
+	// Print receives what Rego's print() writes, "file:line: message" a
+	// line; nil sends it to the guard's log at debug level.
+	Print io.Writer
 }
 
 // Eval evaluates a raw input document (as decoded from JSON), for
@@ -39,6 +43,9 @@ func (e *Engine) Eval(ctx context.Context, input any, o EvalOptions) (EvalResult
 	if o.Explain {
 		contributions = &contributionTracer{annotations: st.compiler.GetAnnotationSet()}
 		opts = append(opts, rego.EvalQueryTracer(contributions))
+	}
+	if o.Print != nil {
+		opts = append(opts, rego.EvalPrintHook(writerPrinter{w: o.Print}))
 	}
 	buf := topdown.NewBufferTracer()
 	if o.Trace {

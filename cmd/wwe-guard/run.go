@@ -145,7 +145,7 @@ func evalCommand(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if err != nil {
 		return fmt.Errorf("policies:\n%w", err)
 	}
-	res, err := engine.Eval(ctx, input, guard.EvalOptions{Explain: *explain || *asJSON, Trace: *trace})
+	res, err := engine.Eval(ctx, input, guard.EvalOptions{Explain: *explain || *asJSON, Trace: *trace, Print: stderr})
 	if err != nil {
 		return err
 	}
