@@ -94,7 +94,7 @@ func TestLogMasksInteractionAttributes(t *testing.T) {
 	if diff := cmp.Diff(wantPaths, masked.(map[string]any)["masked"]); diff != "" {
 		t.Errorf("masked paths (-want +got):\n%s", diff)
 	}
-	line := string(testLog(nil, policy.Enforce, true).encodeEntry(nil, "id", time.Now(), mustInputValue(t, in), decision, nil, 1, "rev"))
+	line := string(testLog(nil, policy.Enforce, true).encodeEntry(nil, "id", time.Now(), mustInputValue(t, in), decision, nil, 1, entryMeta{revision: "rev"}))
 	if strings.Count(line, "\n") != 1 {
 		t.Errorf("a multi-line attribute breaks the line: %q", line)
 	}

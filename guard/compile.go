@@ -144,7 +144,7 @@ func prepare(ctx context.Context, cfg Config) (st *state, err error) {
 		return nil, &CompileError{Problems: []string{err.Error()}}
 	}
 	st = &state{query: query, modules: len(modules), static: static, compiler: compiler, labels: rules.labels, revision: rev,
-		exported: map[string]any{"wwe": exported}}
+		exported: map[string]any{"wwe": exported}, enforcement: cfg.Enforcement, mode: cfg.UserDataMode, timeout: cmp.Or(cfg.Timeout, defaultTimeout)}
 	st.origins, err = admittedOrigins(ctx, compiler, store)
 	if err != nil {
 		return nil, &CompileError{Problems: []string{err.Error()}}

@@ -40,10 +40,10 @@ const warnEvery = 10 * time.Second
 type decisionLog struct {
 	out         io.Writer
 	w           *bufio.Writer
-	labelsJSON  []byte // the entry's labels (app, version, ...), encoded once, without the closing brace
-	console     bool   // written to stdout: carries OPA's console type
-	enforcement policy.Enforcement
-	mask        bool // user-data values "***" (decisionLog.values: mask)
+	labelsJSON  []byte             // the entry's labels (app, version, ...), encoded once, without the closing brace
+	console     bool               // written to stdout: carries OPA's console type
+	enforcement policy.Enforcement // the engine's at start: for an entry whose meta names none
+	mask        bool               // user-data values "***" (decisionLog.values: mask)
 	log         *slog.Logger
 
 	mu       sync.Mutex
@@ -88,9 +88,9 @@ func newDecisionLog(w io.Writer, capacity int, labels map[string]string, enforce
 // evaluated (nil when the input could not be built), and queues it; it
 // blocks only while the buffer is full. After close the entry is written
 // before record returns.
-func (l *decisionLog) record(id string, start time.Time, input ast.Value, d policy.Decision, err error, evalNS int64, revision string) {
+func (l *decisionLog) record(id string, start time.Time, input ast.Value, d policy.Decision, err error, evalNS int64, meta entryMeta) {
 	line := linePool.Get().(*[]byte)
-	*line = l.encodeEntry((*line)[:0], id, start, input, d, err, evalNS, revision)
+	*line = l.encodeEntry((*line)[:0], id, start, input, d, err, evalNS, meta)
 	defer linePool.Put(line)
 	l.mu.Lock()
 	if l.queued >= l.capacity && !l.closed {
@@ -220,4 +220,10 @@ func labelsPrefix(labels map[string]string) []byte {
 		return []byte("{")
 	}
 	return b[:len(b)-1]
+}
+
+// entryMeta is what an entry says of the policy set that decided it.
+type entryMeta struct {
+	revision    string
+	enforcement policy.Enforcement
 }

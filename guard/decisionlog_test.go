@@ -34,7 +34,7 @@ func recordN(l *decisionLog, n int) {
 		panic(err)
 	}
 	for range n {
-		l.record(newID(), time.Now(), input, policy.Decision{Allow: true}, nil, 1, "rev")
+		l.record(newID(), time.Now(), input, policy.Decision{Allow: true}, nil, 1, entryMeta{revision: "rev"})
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -44,6 +45,7 @@ const defaultTimeout = 200 * time.Millisecond
 // Engine evaluates data.wwe.guard.decision with a query prepared once per
 // (re)load and swapped atomically.
 type Engine struct {
+	mu      sync.Mutex // serialises reloads; cfg is what the last good one used
 	cfg     Config
 	state   atomic.Pointer[state]
 	log     *slog.Logger
@@ -61,6 +63,11 @@ type state struct {
 	labels   ruleLabels     // METADATA labels of the extension rules, by reason code
 	revision string         // of the modules and data (revisionOf)
 	exported map[string]any // the data the config contributes (ExportData)
+	// The modes that turn its decisions into verdicts: part of the set, so
+	// a reload switches them with the policies and options at once.
+	enforcement policy.Enforcement
+	mode        policy.UserDataMode
+	timeout     time.Duration // per evaluation
 }
 
 var _ interface {
@@ -70,15 +77,7 @@ var _ interface {
 
 // New compiles the configured policies and prepares the decision query.
 func New(ctx context.Context, cfg Config) (*Engine, error) {
-	if cfg.Enforcement == "" {
-		cfg.Enforcement = policy.Enforce
-	}
-	if cfg.UserDataMode == "" {
-		cfg.UserDataMode = policy.RejectMode
-	}
-	if cfg.Timeout <= 0 {
-		cfg.Timeout = defaultTimeout
-	}
+	cfg = cfg.withDefaults()
 	e := &Engine{cfg: cfg, log: cfg.Logger}
 	if e.log == nil {
 		e.log = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -94,13 +93,50 @@ func New(ctx context.Context, cfg Config) (*Engine, error) {
 	return e, nil
 }
 
+// withDefaults fills in the modes and the timeout left unset.
+func (cfg Config) withDefaults() Config {
+	if cfg.Enforcement == "" {
+		cfg.Enforcement = policy.Enforce
+	}
+	if cfg.UserDataMode == "" {
+		cfg.UserDataMode = policy.RejectMode
+	}
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = defaultTimeout
+	}
+	return cfg
+}
+
 // Reload recompiles the policies from the same sources and swaps them in;
 // on failure the last good set stays and the error is returned.
 func (e *Engine) Reload(ctx context.Context) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
 	st, err := prepare(ctx, e.cfg)
 	if err != nil {
 		return err
 	}
+	e.state.Store(st)
+	return nil
+}
+
+// Apply compiles the policy sources, options and modes of cfg and swaps
+// them in at once: a decision sees the old set or the new one, never a mix.
+// The decision log, its labels and the logger stay as they are. On failure
+// the last good set stays and the error is returned.
+func (e *Engine) Apply(ctx context.Context, cfg Config) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	next := e.cfg
+	next.Bundled, next.Schemas, next.Paths = cfg.Bundled, cfg.Schemas, cfg.Paths
+	next.Options, next.Workspace = cfg.Options, cfg.Workspace
+	next.Enforcement, next.UserDataMode, next.Timeout = cfg.Enforcement, cfg.UserDataMode, cfg.Timeout
+	next = next.withDefaults()
+	st, err := prepare(ctx, next)
+	if err != nil {
+		return err
+	}
+	e.cfg = next
 	e.state.Store(st)
 	return nil
 }
@@ -142,21 +178,20 @@ func (e *Engine) Decide(ctx context.Context, in policy.Input) (d policy.Decision
 	start := time.Now()
 	var evalNS int64
 	var val ast.Value // the input evaluated, which the log entry shows
-	var revision string
+	st := e.state.Load()
+	meta := entryMeta{revision: st.revision, enforcement: st.enforcement}
 	defer func() {
 		if r := recover(); r != nil {
 			err = &DecisionError{ID: id, Err: fmt.Errorf("evaluation panicked: %v", r)}
 		}
 		if e.dlog != nil {
-			e.dlog.record(id, start, val, d, err, evalNS, revision)
+			e.dlog.record(id, start, val, d, err, evalNS, meta)
 		}
 	}()
 	val, err = inputValue(&in)
 	if err != nil {
 		return policy.Decision{}, &DecisionError{ID: id, Err: fmt.Errorf("build input: %w", err)}
 	}
-	st := e.state.Load()
-	revision = st.revision
 	evalStart := time.Now()
 	d, err = e.decision(ctx, st, val)
 	evalNS = time.Since(evalStart).Nanoseconds()
@@ -167,7 +202,7 @@ func (e *Engine) Decide(ctx context.Context, in policy.Input) (d policy.Decision
 	if e.dlog != nil {
 		d.RuleLabels = st.labels.of(d.Reasons, d.DryRunReasons)
 	}
-	d.Verdict = verdict(&d, &in, e.cfg.Enforcement, e.cfg.UserDataMode)
+	d.Verdict = verdict(&d, &in, st.enforcement, st.mode)
 	return d, nil
 }
 
@@ -202,7 +237,7 @@ func result(rs rego.ResultSet) (any, bool) {
 // leaves no trace). extra adds options, such as tracers.
 func (e *Engine) eval(ctx context.Context, st *state, input ast.Value, traceAll bool, extra ...rego.EvalOption) (rego.ResultSet, error) {
 	cancel := topdown.NewCancel()
-	timer := time.AfterFunc(e.cfg.Timeout, cancel.Cancel)
+	timer := time.AfterFunc(st.timeout, cancel.Cancel)
 	defer timer.Stop()
 	if ctx.Done() != nil {
 		stop := context.AfterFunc(ctx, cancel.Cancel)

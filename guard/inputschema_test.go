@@ -200,7 +200,7 @@ func TestMaskedPathsFollowTheSchema(t *testing.T) {
 		}
 	}
 
-	line := testLog(nil, policy.Enforce, true).encodeEntry(nil, "id", time.Now(), mustInputValue(t, in), policy.Decision{Allow: true}, nil, 1, "rev")
+	line := testLog(nil, policy.Enforce, true).encodeEntry(nil, "id", time.Now(), mustInputValue(t, in), policy.Decision{Allow: true}, nil, 1, entryMeta{revision: "rev"})
 	var entry struct {
 		Masked []string `json:"masked"`
 	}

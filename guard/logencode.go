@@ -1,6 +1,7 @@
 package guard
 
 import (
+	"cmp"
 	"encoding/json"
 	"strconv"
 	"time"
@@ -18,7 +19,7 @@ import (
 // termWriter; the rest is written directly from the Decision, without
 // building the entry's maps, so a logged decision costs a few allocations
 // rather than a few hundred.
-func (l *decisionLog) encodeEntry(buf []byte, id string, start time.Time, input ast.Value, d policy.Decision, err error, evalNS int64, revision string) []byte {
+func (l *decisionLog) encodeEntry(buf []byte, id string, start time.Time, input ast.Value, d policy.Decision, err error, evalNS int64, meta entryMeta) []byte {
 	w := termWriters.Get().(*termWriter)
 	defer termWriters.Put(w)
 	buf = append(buf, `{"decision_id":`...)
@@ -53,7 +54,7 @@ func (l *decisionLog) encodeEntry(buf []byte, id string, start time.Time, input 
 		buf = append(buf, ',')
 	}
 	buf = append(buf, `"config_revision":`...)
-	buf = appendString(buf, revision)
+	buf = appendString(buf, meta.revision)
 	buf = append(buf, '}')
 	if err == nil && len(d.RuleLabels) > 0 {
 		buf = append(buf, `,"rule_labels":`...)
@@ -62,7 +63,7 @@ func (l *decisionLog) encodeEntry(buf []byte, id string, start time.Time, input 
 	buf = append(buf, `,"metrics":{"timer_rego_query_eval_ns":`...)
 	buf = strconv.AppendInt(buf, evalNS, 10)
 	buf = append(buf, `},"enforcement":`...)
-	buf = appendString(buf, string(l.enforcement))
+	buf = appendString(buf, string(cmp.Or(meta.enforcement, l.enforcement)))
 	if err == nil {
 		buf = append(buf, `,"outcome":{"action":`...)
 		buf = appendString(buf, string(d.Verdict.Action))

@@ -102,7 +102,7 @@ func mustInputValue(t testing.TB, in *policy.Input) ast.Value {
 func encodedEntry(t testing.TB, l *decisionLog, in *policy.Input, d policy.Decision, err error) (got, want any) {
 	t.Helper()
 	start := time.Date(2026, 11, 25, 1, 2, 3, 456, time.UTC)
-	line := l.encodeEntry(nil, "id-1", start, mustInputValue(t, in), d, err, 1234, "rev-1")
+	line := l.encodeEntry(nil, "id-1", start, mustInputValue(t, in), d, err, 1234, entryMeta{revision: "rev-1"})
 	if len(line) == 0 || line[len(line)-1] != '\n' {
 		t.Fatalf("line does not end in a newline: %q", line)
 	}
