@@ -24,8 +24,8 @@ const nestingSlack = 4
 // encoding; one whose Content-Length is over the limit is not read at all.
 func (s *Server) readBody(c echo.Context) (any, error) {
 	r := c.Request()
-	if r.ContentLength > s.limits.MaxBodyBytes {
-		return nil, tooLarge(s.limits.MaxBodyBytes)
+	if r.ContentLength > s.lim().MaxBodyBytes {
+		return nil, tooLarge(s.lim().MaxBodyBytes)
 	}
 	if err := jsonContent(r); err != nil {
 		return nil, err
@@ -34,7 +34,7 @@ func (s *Server) readBody(c echo.Context) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return decodeJSON(body, s.limits.MaxDepth+nestingSlack)
+	return decodeJSON(body, s.lim().MaxDepth+nestingSlack)
 }
 
 // jsonContent refuses a request whose body is not declared as JSON.
@@ -50,11 +50,11 @@ func jsonContent(r *http.Request) error {
 // refuses the body (over the limit, unreadable, empty) it still returns
 // what it read, which the SCAPI door searches for a referenceId.
 func (s *Server) readLimited(c echo.Context) ([]byte, error) {
-	body, err := io.ReadAll(http.MaxBytesReader(c.Response(), c.Request().Body, s.limits.MaxBodyBytes))
+	body, err := io.ReadAll(http.MaxBytesReader(c.Response(), c.Request().Body, s.lim().MaxBodyBytes))
 	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
-			return body, tooLarge(s.limits.MaxBodyBytes)
+			return body, tooLarge(s.lim().MaxBodyBytes)
 		}
 		return body, invalid("request body could not be read")
 	}
@@ -93,7 +93,7 @@ func caller(r *http.Request) policy.Caller {
 // bindREST builds the call of the REST route r from the path and body.
 func (s *Server) bindREST(c echo.Context, r restRoute) (*call, error) {
 	cl := &call{op: r.op, door: policy.DoorV1, caller: caller(c.Request())}
-	v := &validator{lim: s.limits}
+	v := &validator{lim: s.lim()}
 	var err error
 	if r.op.Writes() {
 		if cl.ifMatch, err = ifMatch(c.Request()); err != nil {

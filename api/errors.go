@@ -116,7 +116,7 @@ func (s *Server) httpErrorHandler(err error, c echo.Context) {
 		case http.StatusMethodNotAllowed:
 			e = wwe.Errorf(wwe.CodeMethodNotAllowed, "method not allowed on this route")
 		case http.StatusRequestEntityTooLarge:
-			e = tooLarge(s.limits.MaxBodyBytes)
+			e = tooLarge(s.lim().MaxBodyBytes)
 		default:
 			s.log.Error("request failed", "err", err)
 			e = wwe.Errorf(wwe.CodeInvalidRequest, "request could not be handled")

@@ -48,7 +48,7 @@ func (s *Server) limit(d Decider, cl *call) error {
 	if !d.AdmittedOrigins().Admits(cl.caller.Origin) {
 		return nil
 	}
-	return s.rate.allow(cl.caller.Origin, cl.op)
+	return s.rate.Load().allow(cl.caller.Origin, cl.op)
 }
 
 // attempt is one look-up, decision and forward of cl; fresh reads the

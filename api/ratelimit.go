@@ -3,6 +3,7 @@ package api
 import (
 	"container/list"
 	"fmt"
+	"maps"
 	"math"
 	"sort"
 	"strconv"
@@ -40,6 +41,16 @@ type RateLimits struct {
 	mu      sync.Mutex
 	callers map[string]*list.Element // of *callerBuckets, in lru
 	lru     list.List                // front: most recently seen
+}
+
+// Same reports whether rl and other limit alike (nil is no limit): a
+// reload that keeps the limits keeps the buckets.
+func (rl *RateLimits) Same(other *RateLimits) bool {
+	if rl == nil || other == nil {
+		return rl == other
+	}
+	return rl.global == other.global && maps.Equal(rl.perOp, other.perOp) &&
+		rl.quarantine == other.quarantine && rl.maxCallers == other.maxCallers
 }
 
 // callerBuckets are the buckets of one caller.

@@ -51,7 +51,7 @@ func (s *Server) bindSCAPI(c echo.Context) (*call, *scapiReply, error) {
 		reply.referenceID = scanReferenceID(body)
 		return nil, reply, err
 	}
-	doc, err := decodeJSON(body, s.limits.MaxDepth+nestingSlack)
+	doc, err := decodeJSON(body, s.lim().MaxDepth+nestingSlack)
 	if err != nil {
 		reply.referenceID = scanReferenceID(body)
 		return nil, reply, err
@@ -79,8 +79,8 @@ func (s *Server) bindSCAPI(c echo.Context) (*call, *scapiReply, error) {
 func (s *Server) readEnvelope(c echo.Context) ([]byte, error) {
 	r := c.Request()
 	refused := jsonContent(r)
-	if r.ContentLength > s.limits.MaxBodyBytes {
-		refused = tooLarge(s.limits.MaxBodyBytes)
+	if r.ContentLength > s.lim().MaxBodyBytes {
+		refused = tooLarge(s.lim().MaxBodyBytes)
 	}
 	body, err := s.readLimited(c)
 	if refused != nil {
@@ -99,7 +99,7 @@ func (s *Server) bindParams(cl *call, params []any) error {
 	if err := r.arity(len(params)); err != nil {
 		return err
 	}
-	v := &validator{lim: s.limits}
+	v := &validator{lim: s.lim()}
 	for i, f := range r.params {
 		var raw any
 		if i < len(params) {

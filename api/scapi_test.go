@@ -26,7 +26,8 @@ func mustDecode(tb testing.TB, doc string) any {
 // params to op, within the default limits.
 func bindTestParams(tb testing.TB, op wwe.Operation, params string) (*call, error) {
 	tb.Helper()
-	s := &Server{limits: DefaultLimits()}
+	s := &Server{}
+	s.SetLimits(DefaultLimits(), nil)
 	cl := &call{op: op}
 	err := s.bindParams(cl, mustDecode(tb, params).([]any))
 	return cl, err

@@ -78,8 +78,8 @@ type Server struct {
 	echo       *echo.Echo
 	svc        Service
 	decider    atomic.Pointer[deciderBox]
-	limits     Limits
-	rate       *RateLimits
+	limits     atomic.Pointer[Limits]     // swapped whole by SetLimits
+	rate       atomic.Pointer[RateLimits] // nil: no rate limits
 	log        *slog.Logger
 	hub        *fanout.Broadcaster // every event: the service's and the guard's own
 	feed       feed                // the event streams, sharing the service's stream and read decisions
@@ -99,12 +99,13 @@ type deciderBox struct{ Decider }
 // New returns a Server for cfg. Zero limits take the defaults.
 func New(cfg Config) *Server {
 	s := &Server{
-		svc: cfg.Service, limits: withDefaults(cfg.Limits), rate: cfg.RateLimits, log: cfg.Logger, hub: fanout.New(),
+		svc: cfg.Service, log: cfg.Logger, hub: fanout.New(),
 		streamWriteTimeout: cfg.StreamWriteTimeout, stopping: make(chan struct{}), v3: cfg.Workspace, refused: cfg.Refused,
 	}
 	if s.streamWriteTimeout <= 0 {
 		s.streamWriteTimeout = defaultStreamWriteTimeout
 	}
+	s.SetLimits(cfg.Limits, cfg.RateLimits)
 	if s.refused == nil {
 		s.refused = func(wwe.Code) {}
 	}
@@ -124,6 +125,21 @@ func New(cfg Config) *Server {
 
 // SetDecider installs the decider; the server is ready once it has one.
 func (s *Server) SetDecider(d Decider) { s.decider.Store(&deciderBox{d}) }
+
+// SetLimits replaces the request limits and the rate limits (a config
+// reload); requests that started keep the ones they began with. Rate
+// limits equal to the current ones keep their buckets.
+func (s *Server) SetLimits(l Limits, rate *RateLimits) {
+	l = withDefaults(l)
+	s.limits.Store(&l)
+	if old := s.rate.Load(); old != nil && old.Same(rate) {
+		return
+	}
+	s.rate.Store(rate)
+}
+
+// lim is the request limits in force.
+func (s *Server) lim() Limits { return *s.limits.Load() }
 
 // Drain marks the server as shutting down: /ready answers 503 from now on,
 // while every other route keeps serving.

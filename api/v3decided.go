@@ -23,7 +23,7 @@ func (s *Server) v3Decided(x *v3Exchange) error {
 	if d == nil {
 		return s.v3Failure(x.c, wwe.Errorf(wwe.CodeNotReady, "policies are not loaded yet"))
 	}
-	lim := workspace.Limits{MaxKeyBytes: s.limits.MaxKeyBytes, MaxDepth: s.limits.MaxDepth, MaxKeys: s.limits.MaxKeys}
+	lim := workspace.Limits{MaxKeyBytes: s.lim().MaxKeyBytes, MaxDepth: s.lim().MaxDepth, MaxKeys: s.lim().MaxKeys}
 	call, err := workspace.DecodeCall(x.route, x.body, lim)
 	if err != nil {
 		return s.v3Failure(x.c, wwe.Errorf(wwe.CodeInvalidRequest, "%v", err))

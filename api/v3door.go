@@ -79,10 +79,10 @@ func (s *Server) v3Body(c echo.Context) ([]byte, error) {
 	if r.Body == nil || r.Body == http.NoBody {
 		return nil, nil
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(c.Response(), r.Body, s.limits.MaxBodyBytes))
+	body, err := io.ReadAll(http.MaxBytesReader(c.Response(), r.Body, s.lim().MaxBodyBytes))
 	var tooLarge *http.MaxBytesError
 	if errors.As(err, &tooLarge) {
-		return nil, wwe.Errorf(wwe.CodeRequestTooLarge, "request body over %d bytes", s.limits.MaxBodyBytes)
+		return nil, wwe.Errorf(wwe.CodeRequestTooLarge, "request body over %d bytes", s.lim().MaxBodyBytes)
 	}
 	if err != nil {
 		return nil, wwe.Errorf(wwe.CodeInvalidRequest, "the request body could not be read")
