@@ -13,14 +13,22 @@ type logConfig struct {
 	Access bool   `yaml:"access"` // one line per request (default true)
 }
 
-// logger is the guard's log as c says, written to w.
-func (c logConfig) logger(w io.Writer) *slog.Logger {
-	var level slog.Level
-	// The config's validation admits only names UnmarshalText reads.
-	_ = level.UnmarshalText([]byte(c.Level))
+// logger is the guard's log as c says, written to w, and its level, which
+// a reload may change.
+func (c logConfig) logger(w io.Writer) (*slog.Logger, *slog.LevelVar) {
+	level := new(slog.LevelVar)
+	level.Set(c.level())
 	opts := &slog.HandlerOptions{Level: level}
 	if c.Format == "json" {
-		return slog.New(slog.NewJSONHandler(w, opts))
+		return slog.New(slog.NewJSONHandler(w, opts)), level
 	}
-	return slog.New(slog.NewTextHandler(w, opts))
+	return slog.New(slog.NewTextHandler(w, opts)), level
+}
+
+// level is the configured level; the config's validation admits only
+// names slog reads.
+func (c logConfig) level() slog.Level {
+	var level slog.Level
+	_ = level.UnmarshalText([]byte(c.Level))
+	return level
 }

@@ -8,14 +8,11 @@ import (
 	"log/slog"
 	"net"
 	"os"
-	"os/signal"
-	"syscall"
 	"time"
 
 	"github.com/wwe-guard/wwe-guard/api"
 	"github.com/wwe-guard/wwe-guard/api/service"
 	"github.com/wwe-guard/wwe-guard/guard"
-	"github.com/wwe-guard/wwe-guard/internal/metrics"
 	"github.com/wwe-guard/wwe-guard/internal/serve"
 )
 
@@ -37,13 +34,16 @@ func serveCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		}
 		demo = false
 	}
-	if *listen != "" {
-		cfg.Listen = *listen
+	overrides := func(c *config) {
+		if *listen != "" {
+			c.Listen = *listen
+		}
+		if *wait >= 0 {
+			c.Shutdown.Wait = *wait
+		}
 	}
-	if *wait >= 0 {
-		cfg.Shutdown.Wait = *wait
-	}
-	log := cfg.Log.logger(stderr)
+	overrides(&cfg)
+	log, level := cfg.Log.logger(stderr)
 	decisionLog, closeLog, err := openDecisionLog(cfg.DecisionLog.Output, stdout)
 	if err != nil {
 		return err
@@ -86,11 +86,18 @@ func serveCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	server.SetDecider(m.Decider(engine))
 	m.Active(engine.Revision())
 	exportCounters(m, engine, server)
+	// Reloads are armed before the guard says it is up.
+	r := &reloader{path: *path, overrides: overrides, engine: engine, server: server, metrics: m, level: level, log: log, running: cfg}
+	r.onHangup(ctx)
+	if *path != "" {
+		if err := r.onFileChange(ctx, cfg.Policies.Paths); err != nil {
+			log.Warn("config changes will not be noticed; SIGHUP still reloads", "err", err)
+		}
+	}
 	log.Info("policies loaded", "modules", engine.Modules(), "revision", engine.Revision())
 	if demo {
 		printDemo(stderr, addr)
 	}
-	go reloadOnHangup(ctx, engine, m, log)
 	err = <-done
 	// The server has stopped: write every decision log entry still buffered.
 	flushCtx, cancelFlush := context.WithTimeout(context.WithoutCancel(ctx), logFlushTimeout)
@@ -146,26 +153,4 @@ func openDecisionLog(output string, stdout io.Writer) (io.Writer, func(), error)
 		return nil, nil, fmt.Errorf("decision log: %w", err)
 	}
 	return f, func() { f.Close() }, nil
-}
-
-// reloadOnHangup recompiles the policies on SIGHUP; a failure keeps the last
-// good set.
-func reloadOnHangup(ctx context.Context, engine *guard.Engine, m *metrics.Metrics, log *slog.Logger) {
-	hup := make(chan os.Signal, 1)
-	signal.Notify(hup, syscall.SIGHUP)
-	defer signal.Stop(hup)
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-hup:
-			err := engine.Reload(ctx)
-			m.Reloaded(err, engine.Revision())
-			if err != nil {
-				log.Error("policy reload failed; keeping the last good set", "err", err)
-				continue
-			}
-			log.Info("policies reloaded", "modules", engine.Modules(), "revision", engine.Revision())
-		}
-	}
 }
