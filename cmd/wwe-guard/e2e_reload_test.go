@@ -4,17 +4,28 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 )
 
-// reloadConfig is a config whose write-allowed option is writeAllowed.
-func reloadConfig(writeAllowed, extra string) string {
-	return "upstream:\n  kind: embedded\n  seed: SEED\noptions:\n  service-client-api.user-data.write-allowed: \"" + writeAllowed +
-		"\"\ndecisionLog:\n  output: LOG\n  values: keep\n" + extra
+// reloadDir is a directory holding a guard's config, its seed and its
+// decision log (values kept).
+type reloadDir struct{ dir, seed, log, cfg string }
+
+func newReloadDir(t *testing.T) reloadDir {
+	dir := t.TempDir()
+	d := reloadDir{dir: dir, seed: filepath.Join(dir, "seed.json"), log: filepath.Join(dir, "decisions.jsonl"), cfg: filepath.Join(dir, "guard.yaml")}
+	mustWrite(t, d.seed, e2eSeed)
+	return d
+}
+
+// config is a config whose write-allowed option is writeAllowed, extra
+// appended at the top level.
+func (d reloadDir) config(writeAllowed, extra string) string {
+	return "upstream:\n  kind: embedded\n  seed: " + d.seed + "\noptions:\n  service-client-api.user-data.write-allowed: \"" + writeAllowed +
+		"\"\ndecisionLog:\n  output: " + d.log + "\n  values: keep\n" + extra
 }
 
 // replaceFile writes content to path as editors and config tools do: a new
@@ -46,20 +57,14 @@ func waitStatus(t *testing.T, url, body string, status int) {
 // that needs a restart is said and not applied; metrics count each result.
 func TestE2EReloadOnFileChange(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
-	seed := filepath.Join(dir, "seed.json")
-	mustWrite(t, seed, e2eSeed)
-	logFile := filepath.Join(dir, "decisions.jsonl")
-	expand := func(s string) string {
-		return strings.NewReplacer("SEED", seed, "LOG", logFile).Replace(s)
-	}
-	cfg := filepath.Join(dir, "guard.yaml")
-	mustWrite(t, cfg, expand(reloadConfig("Notes", "")))
+	d := newReloadDir(t)
+	cfg := d.cfg
+	mustWrite(t, cfg, d.config("Notes", ""))
 	base, stderr := startGuardOutput(t, "--config", cfg)
 	url := base + "/v1/interactions/1/user-data"
 	send(t, http.MethodPatch, url, `{"CustomerSegment":"x"}`).expect(t, http.StatusForbidden, "USER_DATA_WRITE_NOT_ALLOWED")
 
-	replaceFile(t, cfg, expand(reloadConfig("Notes,CustomerSegment", "limits:\n  maxKeys: 1\n")))
+	replaceFile(t, cfg, d.config("Notes,CustomerSegment", "limits:\n  maxKeys: 1\n"))
 	waitStatus(t, url, `{"CustomerSegment":"x"}`, http.StatusOK)
 	send(t, http.MethodPatch, url, `{"Notes":"a","CustomerSegment":"b"}`).expect(t, http.StatusBadRequest, "INVALID_REQUEST")
 
@@ -67,13 +72,13 @@ func TestE2EReloadOnFileChange(t *testing.T) {
 	waitFor(t, stderr, "keeping the last good config")
 	send(t, http.MethodPatch, url, `{"CustomerSegment":"y"}`).expect(t, http.StatusOK, "")
 
-	policy := filepath.Join(dir, "policy", "team.rego")
+	policy := filepath.Join(d.dir, "policy", "team.rego")
 	mustWrite(t, policy, "package wwe.userdata\n\ndeny contains {\"key\": \"x\", \"code\": \"X\", \"message\": \"x\"} if {\n")
-	replaceFile(t, cfg, expand(reloadConfig("Notes,CustomerSegment", "policies:\n  bundled: true\n  paths: [policy]\n")))
+	replaceFile(t, cfg, d.config("Notes,CustomerSegment", "policies:\n  bundled: true\n  paths: [policy]\n"))
 	waitFor(t, stderr, "team.rego:")
 	send(t, http.MethodPatch, url, `{"CustomerSegment":"z"}`).expect(t, http.StatusOK, "")
 
-	replaceFile(t, cfg, expand(reloadConfig("Notes", "metrics:\n  enabled: false\n")))
+	replaceFile(t, cfg, d.config("Notes", "metrics:\n  enabled: false\n"))
 	waitStatus(t, url, `{"CustomerSegment":"x"}`, http.StatusForbidden)
 	waitFor(t, stderr, `config changes that need a restart were not applied" fields=[metrics]`)
 
@@ -88,13 +93,8 @@ func TestE2EReloadOnFileChange(t *testing.T) {
 // reloaded when the link is swapped.
 func TestE2EReloadSymlinkSwap(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
-	seed := filepath.Join(dir, "seed.json")
-	mustWrite(t, seed, e2eSeed)
-	expand := func(s string) string {
-		return strings.NewReplacer("SEED", seed, "LOG", filepath.Join(dir, "decisions.jsonl")).Replace(s)
-	}
-	mount := filepath.Join(dir, "config")
+	d := newReloadDir(t)
+	mount := filepath.Join(d.dir, "config")
 	publish := func(version, content string) {
 		mustWrite(t, filepath.Join(mount, version, "guard.yaml"), content)
 		tmp := filepath.Join(mount, "..data_tmp")
@@ -105,7 +105,7 @@ func TestE2EReloadSymlinkSwap(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	publish("..v1", expand(reloadConfig("Notes", "")))
+	publish("..v1", d.config("Notes", ""))
 	cfg := filepath.Join(mount, "guard.yaml")
 	if err := os.Symlink(filepath.Join("..data", "guard.yaml"), cfg); err != nil {
 		t.Fatal(err)
@@ -113,7 +113,7 @@ func TestE2EReloadSymlinkSwap(t *testing.T) {
 	base := startGuard(t, "--config", cfg)
 	url := base + "/v1/interactions/1/user-data"
 	send(t, http.MethodPatch, url, `{"CustomerSegment":"x"}`).expect(t, http.StatusForbidden, "USER_DATA_WRITE_NOT_ALLOWED")
-	publish("..v2", expand(reloadConfig("Notes,CustomerSegment", "")))
+	publish("..v2", d.config("Notes,CustomerSegment", ""))
 	waitStatus(t, url, `{"CustomerSegment":"x"}`, http.StatusOK)
 }
 
@@ -123,15 +123,9 @@ func TestE2EReloadSymlinkSwap(t *testing.T) {
 // the decisions of one revision agree — and both answers were seen.
 func TestE2EReloadUnderLoad(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
-	seed := filepath.Join(dir, "seed.json")
-	mustWrite(t, seed, e2eSeed)
-	logFile := filepath.Join(dir, "decisions.jsonl")
-	expand := func(s string) string {
-		return strings.NewReplacer("SEED", seed, "LOG", logFile).Replace(s)
-	}
-	cfg := filepath.Join(dir, "guard.yaml")
-	mustWrite(t, cfg, expand(reloadConfig("Notes", "")))
+	d := newReloadDir(t)
+	cfg := d.cfg
+	mustWrite(t, cfg, d.config("Notes", ""))
 	base := startGuard(t, "--config", cfg)
 
 	var stop atomic.Bool
@@ -150,7 +144,7 @@ func TestE2EReloadUnderLoad(t *testing.T) {
 		if i%2 == 0 {
 			allowed = "Notes,CustomerSegment"
 		}
-		replaceFile(t, cfg, expand(reloadConfig(allowed, "")))
+		replaceFile(t, cfg, d.config(allowed, ""))
 		time.Sleep(400 * time.Millisecond)
 	}
 	stop.Store(true)
@@ -158,7 +152,7 @@ func TestE2EReloadUnderLoad(t *testing.T) {
 	last := send(t, http.MethodGet, base+"/v1/interactions/2", "").header.Get("X-Decision-Id")
 
 	byRevision := map[string]map[bool]int{}
-	for _, e := range decisionEntries(t, readLogUntil(t, logFile, last)) {
+	for _, e := range decisionEntries(t, readLogUntil(t, d.log, last)) {
 		in := e["input"].(map[string]any)
 		if in["operation"] != "setUserData" {
 			continue

@@ -2,16 +2,15 @@ package main
 
 import (
 	"crypto/tls"
-	"crypto/x509"
 	"errors"
 	"fmt"
 	"net"
 	"net/http"
 	"net/url"
-	"os"
 	"time"
 
 	"github.com/wwe-guard/wwe-guard/api"
+	"github.com/wwe-guard/wwe-guard/internal/serve"
 )
 
 // upstreamTLS is upstream.tls: how the guard trusts GWS (a CA file instead
@@ -65,14 +64,11 @@ func (t upstreamTLS) config() (*tls.Config, error) {
 	}
 	cfg := &tls.Config{MinVersion: tls.VersionTLS12}
 	if t.CAFile != "" {
-		pem, err := os.ReadFile(t.CAFile)
+		pool, err := serve.CertPool(t.CAFile)
 		if err != nil {
-			return nil, fmt.Errorf("caFile: %w", err)
+			return nil, fmt.Errorf("caFile %w", err)
 		}
-		cfg.RootCAs = x509.NewCertPool()
-		if !cfg.RootCAs.AppendCertsFromPEM(pem) {
-			return nil, fmt.Errorf("caFile %s: no PEM certificate in it", t.CAFile)
-		}
+		cfg.RootCAs = pool
 	}
 	if (t.CertFile == "") != (t.KeyFile == "") {
 		return nil, errors.New("certFile and keyFile go together")
