@@ -85,14 +85,15 @@ func pathParam(c echo.Context, name string) (string, error) {
 	return v, nil
 }
 
-// caller identifies who sent r.
-func caller(r *http.Request) policy.Caller {
-	return policy.Caller{Origin: r.Header.Get(echo.HeaderOrigin)}
+// caller identifies who sent r: its Origin and its authenticated
+// application.
+func (s *Server) caller(r *http.Request) policy.Caller {
+	return policy.Caller{Origin: r.Header.Get(echo.HeaderOrigin), Application: s.application(r)}
 }
 
 // bindREST builds the call of the REST route r from the path and body.
 func (s *Server) bindREST(c echo.Context, r restRoute) (*call, error) {
-	cl := &call{op: r.op, door: policy.DoorV1, caller: caller(c.Request())}
+	cl := &call{op: r.op, door: policy.DoorV1, caller: s.caller(c.Request())}
 	v := &validator{lim: s.lim()}
 	var err error
 	if r.op.Writes() {

@@ -59,6 +59,7 @@ func (c *call) command(rev wwe.Revision) wwe.Command {
 		Target:        c.target,
 		Extensions:    c.extensions,
 		Origin:        c.caller.Origin,
+		Application:   c.caller.Application,
 		IfMatch:       rev,
 	}
 	if c.warningMessage != nil {

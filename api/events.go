@@ -28,7 +28,7 @@ func (s *Server) events(c echo.Context) error {
 	if err != nil {
 		return s.fail(c, restReply{}, err)
 	}
-	cl := &call{op: wwe.OpSubscribe, door: policy.DoorV1, caller: caller(c.Request())}
+	cl := &call{op: wwe.OpSubscribe, door: policy.DoorV1, caller: s.caller(c.Request())}
 	d := s.currentDecider()
 	if d == nil {
 		return s.fail(c, restReply{}, wwe.Errorf(wwe.CodeNotReady, "policies are not loaded yet"))

@@ -48,7 +48,11 @@ func (s *Server) limit(d Decider, cl *call) error {
 	if !d.AdmittedOrigins().Admits(cl.caller.Origin) {
 		return nil
 	}
-	return s.rate.Load().allow(cl.caller.Origin, cl.op)
+	key := "origin " + cl.caller.Origin
+	if cl.caller.Application != "" {
+		key = "application " + cl.caller.Application
+	}
+	return s.rate.Load().allow(key, cl.op)
 }
 
 // attempt is one look-up, decision and forward of cl; fresh reads the

@@ -55,7 +55,7 @@ func (s *Server) routes() *echo.Echo {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.httpErrorHandler
-	e.Pre(s.headerLimits, s.cors)
+	e.Pre(s.headerLimits, s.cors, s.authenticate)
 
 	e.GET("/health", s.health)
 	e.GET("/ready", s.ready)

@@ -65,7 +65,7 @@ func (s *Server) bindSCAPI(c echo.Context) (*call, *scapiReply, error) {
 	if err != nil {
 		return nil, reply, err
 	}
-	cl := &call{op: env.op, door: policy.DoorSCAPI, caller: caller(c.Request())}
+	cl := &call{op: env.op, door: policy.DoorSCAPI, caller: s.caller(c.Request())}
 	cl.caller.FrameID = env.frameID
 	if err := s.bindParams(cl, env.parameters); err != nil {
 		return nil, reply, err

@@ -68,6 +68,13 @@ type Config struct {
 	// Workspace, when set, serves the Workspace API v3 door in front of
 	// GWS, and the /v1 and SCAPI doors answer 501.
 	Workspace *WorkspaceConfig
+	// Authenticator, when set, requires a credential on the /v1 and SCAPI
+	// doors (DESIGN.md §9); nil: no caller authentication.
+	Authenticator Authenticator
+	// TrustCallerApplication takes the caller's application from the
+	// X-Caller-Application header: only for the reference service, which
+	// sits behind a guard that set it. A guard never trusts it.
+	TrustCallerApplication bool
 	// Refused, when set, hears the errorCode of every answer the guard
 	// refuses itself (for metrics).
 	Refused func(code wwe.Code)
@@ -87,6 +94,9 @@ type Server struct {
 	v3         *WorkspaceConfig    // the Workspace API v3 door, when served
 	v3sessions *v3Sessions         // its clients' sessions
 	refused    func(wwe.Code)      // hears every refusal's code; nil for none
+	auth       Authenticator       // nil: no caller authentication
+
+	trustCallerApplication bool
 
 	streamWriteTimeout time.Duration
 	stopping           chan struct{} // closed by EndStreams
@@ -101,6 +111,7 @@ func New(cfg Config) *Server {
 	s := &Server{
 		svc: cfg.Service, log: cfg.Logger, hub: fanout.New(),
 		streamWriteTimeout: cfg.StreamWriteTimeout, stopping: make(chan struct{}), v3: cfg.Workspace, refused: cfg.Refused,
+		auth: cfg.Authenticator, trustCallerApplication: cfg.TrustCallerApplication,
 	}
 	if s.streamWriteTimeout <= 0 {
 		s.streamWriteTimeout = defaultStreamWriteTimeout

@@ -56,7 +56,7 @@ func TestLogMasksInteractionAttributes(t *testing.T) {
 		"mediaType": "voice", "callType": "INBOUND", "direction": "IN", "state": "TALKING", "previousState": "RINGING",
 		"recordingState": "PAUSED", "isConsultation": false, "isCaseSelected": true, "isCaseExpanded": true,
 		"isMainCaseInteraction": true, "isDone": false, "version": 9.0,
-		"markdoneBlocks": []any{map[string]any{"warningMessage": "w", "origin": "https://crm"}},
+		"markdoneBlocks": []any{map[string]any{"warningMessage": "w", "origin": "https://crm", "application": nil}},
 	}
 	with := func(m map[string]any) map[string]any {
 		out := map[string]any{}

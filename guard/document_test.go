@@ -160,7 +160,7 @@ func maskJSON(v any, mask bool) any {
 func blocks(bs []wwe.MarkdoneBlock) []any {
 	out := make([]any, len(bs))
 	for i, b := range bs {
-		out[i] = map[string]any{"warningMessage": b.WarningMessage, "origin": str(b.Origin)}
+		out[i] = map[string]any{"warningMessage": b.WarningMessage, "origin": str(b.Origin), "application": str(b.Application)}
 	}
 	return out
 }

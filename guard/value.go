@@ -118,7 +118,8 @@ func inputValue(in *policy.Input) (ast.Value, error) {
 func blocksTerm(bs []wwe.MarkdoneBlock) *ast.Term {
 	out := make([]*ast.Term, len(bs))
 	for i, b := range bs {
-		out[i] = ast.ObjectTerm(ast.Item(keyWarningMessage, strTerm(b.WarningMessage)), ast.Item(keyOrigin, nullableTerm(b.Origin)))
+		out[i] = ast.ObjectTerm(ast.Item(keyWarningMessage, strTerm(b.WarningMessage)), ast.Item(keyOrigin, nullableTerm(b.Origin)),
+			ast.Item(keyApplication, nullableTerm(b.Application)))
 	}
 	return ast.ArrayTerm(out...)
 }

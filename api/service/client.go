@@ -118,7 +118,7 @@ func (c *Client) Do(ctx context.Context, cmd wwe.Command) (*wwe.Interaction, err
 		return nil, wwe.Errorf(wwe.CodeInvalidRequest, "unsupported operation %s", cmd.Op)
 	}
 	var it *wwe.Interaction
-	tag, err := c.call(ctx, method, headers{origin: cmd.Origin, ifMatch: cmd.IfMatch}, body, &it, path...)
+	tag, err := c.call(ctx, method, headers{origin: cmd.Origin, app: cmd.Application, ifMatch: cmd.IfMatch}, body, &it, path...)
 	if err != nil {
 		c.seen.forget(cmd.InteractionID)
 		return nil, err
@@ -154,6 +154,7 @@ func (c *Client) Ready(ctx context.Context) error {
 // headers are the request headers a call may carry.
 type headers struct {
 	origin  string       // Origin: the caller, owner of markdone blocks
+	app     string       // X-Caller-Application: the authenticated owner instead
 	ifMatch wwe.Revision // If-Match: the revision a write applies to, when known
 }
 
@@ -183,6 +184,9 @@ func (c *Client) call(ctx context.Context, method string, h headers, body, out a
 	}
 	if h.origin != "" {
 		req.Header.Set("Origin", h.origin)
+	}
+	if h.app != "" {
+		req.Header.Set(api.HeaderCallerApplication, h.app)
 	}
 	if h.ifMatch.Known() {
 		req.Header.Set("If-Match", h.ifMatch.ETag())

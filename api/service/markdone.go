@@ -25,15 +25,17 @@ func (m *Memory) markDone(it *wwe.Interaction) error {
 	return nil
 }
 
-// setBlock sets, replaces or clears the block owned by cmd.Origin.
+// setBlock sets, replaces or clears the block the caller of cmd owns (its
+// application, or its origin without one).
 func (m *Memory) setBlock(it *wwe.Interaction, cmd wwe.Command) error {
 	if it.IsDone || it.State == wwe.StateCompleted {
 		return wwe.Errorf(wwe.CodeInvalidState, "interaction %q is already done", it.InteractionID)
 	}
 	kept := it.MarkdoneBlocks[:0:0]
 	removed := false
+	owner := wwe.MarkdoneBlock{Origin: cmd.Origin, Application: cmd.Application}.Owner()
 	for _, b := range it.MarkdoneBlocks {
-		if b.Origin == cmd.Origin {
+		if b.Owner() == owner {
 			removed = true
 			continue
 		}
@@ -41,7 +43,7 @@ func (m *Memory) setBlock(it *wwe.Interaction, cmd wwe.Command) error {
 	}
 	eventType := wwe.EventTypeMarkdoneBlockCleared
 	if cmd.Op == wwe.OpBlockMarkdone {
-		kept = append(kept, wwe.MarkdoneBlock{WarningMessage: cmd.WarningMessage, Origin: cmd.Origin})
+		kept = append(kept, wwe.MarkdoneBlock{WarningMessage: cmd.WarningMessage, Origin: cmd.Origin, Application: cmd.Application})
 		eventType = wwe.EventTypeMarkdoneBlockSet
 	} else if !removed {
 		return nil

@@ -52,6 +52,7 @@ type config struct {
 	RateLimits struct {
 		MaxCallers int `yaml:"maxCallers" validate:"gt=0"` // callers tracked at most (LRU)
 	} `yaml:"rateLimits"`
+	Auth     authConfig    `yaml:"auth"`
 	Log      logConfig     `yaml:"log"`
 	Metrics  metricsConfig `yaml:"metrics"`
 	Shutdown struct {
@@ -195,6 +196,7 @@ func (c *config) validate() []string {
 	}
 	problems = append(problems, c.upstreamProblems()...)
 	problems = append(problems, c.TLS.problems()...)
+	problems = append(problems, c.Auth.problems()...)
 	for _, p := range c.Policies.Paths {
 		if _, err := os.Stat(p); err != nil {
 			problems = append(problems, fmt.Sprintf("policies.paths: %s does not exist", p))

@@ -67,7 +67,7 @@ func startUpstream(t *testing.T) *upstream {
 // restart replaces the service with a new lifetime of it, seeded afresh;
 // the old one's event streams end, as a stopped process's would.
 func (u *upstream) restart() {
-	if old := u.svc.Swap(api.New(api.Config{Service: service.NewMemory(u.seed), Decider: sim.AllowAll{}})); old != nil {
+	if old := u.svc.Swap(api.New(api.Config{Service: service.NewMemory(u.seed), Decider: sim.AllowAll{}, TrustCallerApplication: true})); old != nil {
 		old.EndStreams()
 	}
 }

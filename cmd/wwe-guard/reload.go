@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"reflect"
 	"sync"
 	"syscall"
 	"time"
@@ -75,7 +76,7 @@ func (r *reloader) done(err error, why string) {
 
 // restartOnly names the fields that differ between running and next but
 // take effect only at start: the listener, the upstream and the door in
-// front of it, the decision log's output and values, the log's format and
+// front of it, caller authentication, the decision log's output and values, the log's format and
 // access lines, metrics, shutdown, and TLS other than the certificate
 // files' contents.
 func restartOnly(running, next config) []string {
@@ -94,13 +95,14 @@ func restartOnly(running, next config) []string {
 	check("log.access", running.Log.Access == next.Log.Access)
 	check("metrics", running.Metrics == next.Metrics)
 	check("shutdown", running.Shutdown == next.Shutdown)
+	check("auth", reflect.DeepEqual(running.Auth, next.Auth))
 	return fields
 }
 
 // keepRestartOnly sets c's start-only fields to those of running.
 func (c *config) keepRestartOnly(running config) {
 	c.Listen, c.TLS, c.Upstream, c.Workspace = running.Listen, running.TLS, running.Upstream, running.Workspace
-	c.DecisionLog, c.Metrics, c.Shutdown = running.DecisionLog, running.Metrics, running.Shutdown
+	c.DecisionLog, c.Metrics, c.Shutdown, c.Auth = running.DecisionLog, running.Metrics, running.Shutdown, running.Auth
 	c.Log.Format, c.Log.Access = running.Log.Format, running.Log.Access
 }
 

@@ -115,7 +115,11 @@ const logFlushTimeout = 10 * time.Second
 // kind and, for kind workspace, the Workspace API v3 door.
 func (c *config) server(log *slog.Logger) (api.Config, error) {
 	out := api.Config{Limits: c.limits(), RateLimits: c.rateLimits, Logger: log}
-	var err error
+	authenticator, err := c.Auth.authenticator()
+	if err != nil {
+		return out, err
+	}
+	out.Authenticator = authenticator
 	switch c.Upstream.Kind {
 	case "http":
 		var client *service.Client

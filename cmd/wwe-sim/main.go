@@ -76,6 +76,6 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 		return fmt.Errorf("listen: %w", err)
 	}
 	log.Info("listening", "addr", ln.Addr().String(), "interactions", len(seed))
-	server := api.New(api.Config{Service: service.NewMemory(seed), Decider: sim.AllowAll{}, Logger: log})
+	server := api.New(api.Config{Service: service.NewMemory(seed), Decider: sim.AllowAll{}, Logger: log, TrustCallerApplication: true})
 	return serve.Run(ctx, ln, server, log, server.EndStreams)
 }

@@ -171,7 +171,7 @@ func decodeJSON(raw []byte) (any, error) {
 func blocks(bs []wwe.MarkdoneBlock) []any {
 	out := make([]any, len(bs))
 	for i, b := range bs {
-		out[i] = map[string]any{"warningMessage": b.WarningMessage, "origin": nullable(b.Origin)}
+		out[i] = map[string]any{"warningMessage": b.WarningMessage, "origin": nullable(b.Origin), "application": nullable(b.Application)}
 	}
 	return out
 }

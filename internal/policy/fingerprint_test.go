@@ -107,6 +107,7 @@ func TestFingerprintTellsDocumentsApart(t *testing.T) {
 		{"FrameID.Number", "frame as string", func(in *Input) { in.Caller.FrameID.Number = false }},
 		{"MarkdoneBlock.WarningMessage", "block warning", func(in *Input) { in.MarkdoneBlocks[0].WarningMessage = "v" }},
 		{"MarkdoneBlock.Origin", "block origin", func(in *Input) { in.MarkdoneBlocks[0].Origin = "" }},
+		{"MarkdoneBlock.Application", "block application", func(in *Input) { in.MarkdoneBlocks[0].Application = "ivr" }},
 		{"Interaction.InteractionID", "interaction's id", it(func(i *wwe.Interaction) { i.InteractionID = "2" })},
 		{"Interaction.InteractionUUID", "uuid", it(func(i *wwe.Interaction) { i.InteractionUUID = "" })},
 		{"Interaction.CallUUID", "call uuid", it(func(i *wwe.Interaction) { i.CallUUID = "c-2" })},

@@ -13,5 +13,6 @@ type Command struct {
 	Target         any      // consult and its kin: a string or an object
 	Extensions     UserData // consult and its kin
 	Origin         string   // the caller that owns a markdone block
+	Application    string   // the caller's authenticated application, which then owns it instead
 	IfMatch        Revision // when known: apply only to this revision of the interaction, else INTERACTION_CHANGED
 }

@@ -76,6 +76,16 @@ func (u UserData) Without(keys []string) UserData {
 type MarkdoneBlock struct {
 	WarningMessage string `json:"warningMessage"`
 	Origin         string `json:"origin"`
+	Application    string `json:"application,omitempty"` // the authenticated owner, when there is one
+}
+
+// Owner is who a block belongs to: its application, or its origin when no
+// caller authentication named one.
+func (b MarkdoneBlock) Owner() string {
+	if b.Application != "" {
+		return "application " + b.Application
+	}
+	return "origin " + b.Origin
 }
 
 // Party is one party of an interaction. Name is the one attribute the

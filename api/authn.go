@@ -1,0 +1,68 @@
+package api
+
+import (
+	"context"
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/wwe-guard/wwe-guard/internal/wwe"
+)
+
+// Authenticator resolves a request's caller credential (DESIGN.md §9).
+type Authenticator interface {
+	// Authenticate returns the application the credential names;
+	// presented is false when the request carries no credential.
+	Authenticate(r *http.Request) (application string, presented bool, err error)
+}
+
+// HeaderCallerApplication carries the authenticated application to the
+// service, with Origin, as the owner of the caller's markdone block.
+const HeaderCallerApplication = "X-Caller-Application"
+
+type applicationKey struct{}
+
+// authenticate runs before routing: on the /v1 and SCAPI doors a caller
+// without a valid credential is 401 UNAUTHENTICATED; elsewhere (health,
+// readiness) a credential is optional, but one that is presented and fails
+// is 401 too. The Workspace API v3 door is left to GWS, whose own
+// x-api-key and Authorization pass through. CORS preflights were answered
+// before.
+func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if s.auth == nil {
+			return next(c)
+		}
+		r := c.Request()
+		path := r.URL.Path
+		if s.v3 != nil && (strings.HasPrefix(path, "/workspace/") || strings.HasPrefix(path, "/auth/")) {
+			return next(c)
+		}
+		app, presented, err := s.auth.Authenticate(r)
+		required := path == "/v1" || strings.HasPrefix(path, "/v1/")
+		switch {
+		case err != nil:
+			s.log.Info("caller authentication failed", "path", path, "err", err)
+			return s.fail(c, restReply{}, wwe.Errorf(wwe.CodeUnauthenticated, "the credential is not valid"))
+		case !presented && required:
+			return s.fail(c, restReply{}, wwe.Errorf(wwe.CodeUnauthenticated, "a credential is required (X-API-Key)"))
+		case presented:
+			c.SetRequest(r.WithContext(context.WithValue(r.Context(), applicationKey{}, app)))
+		}
+		return next(c)
+	}
+}
+
+// application is the caller's authenticated application: from the
+// credential the guard checked or, for the reference service behind a
+// guard, from the header the guard sends; "" when neither.
+func (s *Server) application(r *http.Request) string {
+	if app, ok := r.Context().Value(applicationKey{}).(string); ok {
+		return app
+	}
+	if s.trustCallerApplication {
+		return r.Header.Get(HeaderCallerApplication)
+	}
+	return ""
+}
