@@ -197,10 +197,26 @@ func (o options) spec(base string, p *plan) loadSpec {
 // newClient is the load's client to one target; on the Workspace API its
 // cookie jar holds the target's session.
 func (o options) newClient() *http.Client {
+	c := newClient(o.concurrency, o.timeout)
 	if o.workspace {
-		return newJarClient(o.concurrency, o.timeout)
+		c = newJarClient(o.concurrency, o.timeout)
 	}
-	return newClient(o.concurrency, o.timeout)
+	if o.targets.apiKey != "" {
+		c.Transport = withAPIKey{rt: c.Transport, key: o.targets.apiKey}
+	}
+	return c
+}
+
+// withAPIKey sends X-API-Key with every request (--api-key).
+type withAPIKey struct {
+	rt  http.RoundTripper
+	key string
+}
+
+func (t withAPIKey) RoundTrip(r *http.Request) (*http.Response, error) {
+	r = r.Clone(r.Context())
+	r.Header.Set("X-API-Key", t.key)
+	return t.rt.RoundTrip(r)
 }
 
 // ready readies the target at base and returns its kind and plan: /v1

@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"flag"
 	"fmt"
 	"io"
@@ -25,6 +27,7 @@ type targetFlags struct {
 	simBin, guardBin      string
 	decisionLog           string
 	workspace             bool // --api workspace: wwe-sim serves GWS, the guard is of kind workspace
+	apiKey                string
 }
 
 func (t *targetFlags) register(fs *flag.FlagSet) {
@@ -35,6 +38,7 @@ func (t *targetFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&t.simBin, "sim-bin", "", "wwe-sim binary for --start (default: go build)")
 	fs.StringVar(&t.guardBin, "guard-bin", "", "wwe-guard binary for --start (default: go build)")
 	fs.StringVar(&t.decisionLog, "decision-log", "none", "--start: the started guard's decisionLog.output (none or a file)")
+	fs.StringVar(&t.apiKey, "api-key", "", "send X-API-Key with every request; --start: the started guard requires that key (auth.apiKeys)")
 }
 
 func (t targetFlags) validate() []string {
@@ -126,7 +130,7 @@ func startTargets(ctx context.Context, tf targetFlags, log io.Writer) (_ *stack,
 	tf.service = strings.TrimRight(tf.service, "/")
 	if tf.guard == "" {
 		cfg := filepath.Join(s.dir, "guard.yaml")
-		if err := os.WriteFile(cfg, []byte(guardConfig(tf.service, tf.decisionLog, tf.workspace)), 0o644); err != nil {
+		if err := os.WriteFile(cfg, []byte(guardConfig(tf.service, tf.decisionLog, tf.workspace, tf.apiKey)), 0o644); err != nil {
 			return nil, fmt.Errorf("start targets: %w", err)
 		}
 		c, addr, err := startChild(ctx, "wwe-guard", tf.guardBin, []string{"--config", cfg, "--listen", "127.0.0.1:0"}, listening, false)
@@ -181,7 +185,7 @@ func buildMissing(ctx context.Context, tf *targetFlags, dir string, log io.Write
 // upstream (of kind workspace on the Workspace API), and the demo's
 // options (SSN refused, disposition mandatory); it stops at once when
 // interrupted (no load balancer to drain).
-func guardConfig(url, decisionLog string, workspace bool) string {
+func guardConfig(url, decisionLog string, workspace bool, apiKey string) string {
 	kind := "http"
 	if workspace {
 		kind = "workspace"
@@ -197,5 +201,15 @@ decisionLog:
   output: ` + strconv.Quote(decisionLog) + `
 shutdown:
   wait: 0s
-`
+` + authBlock(apiKey)
+}
+
+// authBlock is the started guard's auth block for apiKey: the key's
+// SHA-256 naming the application "wwe-bench"; nothing without a key.
+func authBlock(apiKey string) string {
+	if apiKey == "" {
+		return ""
+	}
+	sum := sha256.Sum256([]byte(apiKey))
+	return "auth:\n  apiKeys:\n    - {sha256: " + hex.EncodeToString(sum[:]) + ", application: wwe-bench}\n"
 }
