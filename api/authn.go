@@ -7,21 +7,24 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/wwe-guard/wwe-guard/internal/policy"
 	"github.com/wwe-guard/wwe-guard/internal/wwe"
 )
 
 // Authenticator resolves a request's caller credential (DESIGN.md §9).
 type Authenticator interface {
-	// Authenticate returns the application the credential names;
-	// presented is false when the request carries no credential.
-	Authenticate(r *http.Request) (application string, presented bool, err error)
+	// Authenticate returns who the credential names (its Application and
+	// AgentID); presented is false when the request carries no credential.
+	Authenticate(r *http.Request) (caller policy.Caller, presented bool, err error)
+	// Ready reports whether credentials can be checked (keys fetched).
+	Ready() error
 }
 
 // HeaderCallerApplication carries the authenticated application to the
 // service, with Origin, as the owner of the caller's markdone block.
 const HeaderCallerApplication = "X-Caller-Application"
 
-type applicationKey struct{}
+type identityKey struct{}
 
 // authenticate runs before routing: on the /v1 and SCAPI doors a caller
 // without a valid credential is 401 UNAUTHENTICATED; elsewhere (health,
@@ -39,8 +42,11 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 		if s.v3 != nil && (strings.HasPrefix(path, "/workspace/") || strings.HasPrefix(path, "/auth/")) {
 			return next(c)
 		}
-		app, presented, err := s.auth.Authenticate(r)
 		required := path == "/v1" || strings.HasPrefix(path, "/v1/")
+		if err := s.auth.Ready(); err != nil && required {
+			return s.fail(c, restReply{}, wwe.Errorf(wwe.CodeNotReady, "caller authentication is not ready"))
+		}
+		who, presented, err := s.auth.Authenticate(r)
 		switch {
 		case err != nil:
 			s.log.Info("caller authentication failed", "path", path, "err", err)
@@ -48,21 +54,22 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 		case !presented && required:
 			return s.fail(c, restReply{}, wwe.Errorf(wwe.CodeUnauthenticated, "a credential is required (X-API-Key)"))
 		case presented:
-			c.SetRequest(r.WithContext(context.WithValue(r.Context(), applicationKey{}, app)))
+			c.SetRequest(r.WithContext(context.WithValue(r.Context(), identityKey{}, who)))
 		}
 		return next(c)
 	}
 }
 
-// application is the caller's authenticated application: from the
-// credential the guard checked or, for the reference service behind a
-// guard, from the header the guard sends; "" when neither.
-func (s *Server) application(r *http.Request) string {
-	if app, ok := r.Context().Value(applicationKey{}).(string); ok {
-		return app
+// identity is who the caller authenticated as (application and agent): from
+// the credential the guard checked or, for the reference service behind a
+// guard, the application from the header the guard sends; empty when
+// neither.
+func (s *Server) identity(r *http.Request) policy.Caller {
+	if who, ok := r.Context().Value(identityKey{}).(policy.Caller); ok {
+		return who
 	}
 	if s.trustCallerApplication {
-		return r.Header.Get(HeaderCallerApplication)
+		return policy.Caller{Application: r.Header.Get(HeaderCallerApplication)}
 	}
-	return ""
+	return policy.Caller{}
 }

@@ -85,10 +85,10 @@ func pathParam(c echo.Context, name string) (string, error) {
 	return v, nil
 }
 
-// caller identifies who sent r: its Origin and its authenticated
-// application.
+// caller identifies who sent r: its Origin and who it authenticated as.
 func (s *Server) caller(r *http.Request) policy.Caller {
-	return policy.Caller{Origin: r.Header.Get(echo.HeaderOrigin), Application: s.application(r)}
+	who := s.identity(r)
+	return policy.Caller{Origin: r.Header.Get(echo.HeaderOrigin), Application: who.Application, AgentID: who.AgentID}
 }
 
 // bindREST builds the call of the REST route r from the path and body.

@@ -126,6 +126,12 @@ func (s *Server) ready(c echo.Context) error {
 	if s.currentDecider() == nil {
 		return restReply{}.failure(c, wwe.Errorf(wwe.CodeNotReady, "policies are not loaded yet"))
 	}
+	if s.auth != nil {
+		if err := s.auth.Ready(); err != nil {
+			s.log.Warn("caller authentication not ready", "err", err)
+			return restReply{}.failure(c, wwe.Errorf(wwe.CodeNotReady, "caller authentication is not ready"))
+		}
+	}
 	if err := s.svc.Ready(c.Request().Context()); err != nil {
 		s.log.Warn("service not ready", "err", err)
 		return restReply{}.failure(c, wwe.Errorf(wwe.CodeNotReady, "the interaction service is not reachable"))

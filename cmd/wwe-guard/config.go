@@ -122,6 +122,9 @@ func (c *config) resolvePaths(dir string) {
 	c.Upstream.TLS.CertFile = resolve(c.Upstream.TLS.CertFile)
 	c.Upstream.TLS.KeyFile = resolve(c.Upstream.TLS.KeyFile)
 	c.TLS.CertFile, c.TLS.KeyFile, c.TLS.ClientCAFile = resolve(c.TLS.CertFile), resolve(c.TLS.KeyFile), resolve(c.TLS.ClientCAFile)
+	if c.Auth.JWT != nil {
+		c.Auth.JWT.JWKSFile = resolve(c.Auth.JWT.JWKSFile)
+	}
 	for i, p := range c.Policies.Paths {
 		c.Policies.Paths[i] = resolve(p)
 	}
@@ -232,7 +235,7 @@ func yamlPath(ns string) string {
 		parts[i] = strings.ToLower(p[:1]) + p[1:]
 	}
 	path := strings.Join(parts, ".")
-	return strings.NewReplacer("uRL", "url", "publicURL", "publicURL", "tLS", "tls", "cAFile", "caFile").Replace(path)
+	return strings.NewReplacer("uRL", "url", "publicURL", "publicURL", "tLS", "tls", "cAFile", "caFile", "jWT", "jwt", "jWKSURL", "jwksURL", "jWKSFile", "jwksFile", "aPIKeys", "apiKeys").Replace(path)
 }
 
 func describe(fe validator.FieldError) string {

@@ -63,7 +63,7 @@ func serveCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	addr := ln.Addr().String()
 	log.Info("listening", "addr", addr, "tls", cfg.TLS.enabled(), "mtls", cfg.TLS.ClientCAFile != "", "upstream", cfg.Upstream.Kind, "enforcement", cfg.Enforcement)
 
-	apiCfg, err := cfg.server(log)
+	apiCfg, err := cfg.server(ctx, log)
 	if err != nil {
 		ln.Close()
 		return err
@@ -113,9 +113,9 @@ const logFlushTimeout = 10 * time.Second
 
 // server is the API server's configuration: the service of the upstream
 // kind and, for kind workspace, the Workspace API v3 door.
-func (c *config) server(log *slog.Logger) (api.Config, error) {
+func (c *config) server(ctx context.Context, log *slog.Logger) (api.Config, error) {
 	out := api.Config{Limits: c.limits(), RateLimits: c.rateLimits, Logger: log}
-	authenticator, err := c.Auth.authenticator()
+	authenticator, err := c.Auth.authenticator(ctx, log)
 	if err != nil {
 		return out, err
 	}

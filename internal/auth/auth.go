@@ -1,6 +1,7 @@
 // Package auth resolves who calls the guard's /v1 and SCAPI doors (DESIGN.md
 // §9): API keys sent in X-API-Key, each naming its application, stored in
-// the config only as SHA-256 hashes.
+// the config only as SHA-256 hashes, and JWTs sent as bearer tokens,
+// verified against a JWKS.
 package auth
 
 import (
@@ -10,6 +11,8 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+
+	"github.com/wwe-guard/wwe-guard/internal/policy"
 )
 
 // HeaderAPIKey carries an API key.
@@ -61,17 +64,59 @@ func NewAPIKeys(keys []Key) (*APIKeys, error) {
 
 // Authenticate returns the application of the request's API key;
 // presented is false when the request carries none.
-func (a *APIKeys) Authenticate(r *http.Request) (application string, presented bool, err error) {
+func (a *APIKeys) Authenticate(r *http.Request) (caller policy.Caller, presented bool, err error) {
 	values := r.Header.Values(HeaderAPIKey)
 	switch {
 	case len(values) == 0:
-		return "", false, nil
+		return policy.Caller{}, false, nil
 	case len(values) > 1 || values[0] == "":
-		return "", true, ErrUnknownKey
+		return policy.Caller{}, true, ErrUnknownKey
 	}
 	app, ok := a.apps[sha256.Sum256([]byte(values[0]))]
 	if !ok {
-		return "", true, ErrUnknownKey
+		return policy.Caller{}, true, ErrUnknownKey
 	}
-	return app, true, nil
+	return policy.Caller{Application: app}, true, nil
+}
+
+// ErrTwoCredentials: a request presents an API key and a bearer token.
+var ErrTwoCredentials = errors.New("an API key and a bearer token: present one")
+
+// Callers checks whichever credential a request presents: an API key or a
+// bearer token, never both. Either may be unconfigured (nil), and then that
+// credential never verifies.
+type Callers struct {
+	Keys *APIKeys
+	JWT  *JWT
+}
+
+// Authenticate implements the API server's Authenticator.
+func (c *Callers) Authenticate(r *http.Request) (policy.Caller, bool, error) {
+	_, hasKey := r.Header[http.CanonicalHeaderKey(HeaderAPIKey)]
+	authz := r.Header.Values("Authorization")
+	switch {
+	case hasKey && len(authz) > 0:
+		return policy.Caller{}, true, ErrTwoCredentials
+	case hasKey:
+		if c.Keys == nil {
+			return policy.Caller{}, true, ErrUnknownKey
+		}
+		return c.Keys.Authenticate(r)
+	case len(authz) == 0:
+		return policy.Caller{}, false, nil
+	}
+	token, ok := strings.CutPrefix(authz[0], "Bearer ")
+	if len(authz) > 1 || !ok || c.JWT == nil {
+		return policy.Caller{}, true, ErrBadToken
+	}
+	caller, err := c.JWT.Verify(strings.TrimSpace(token))
+	return caller, true, err
+}
+
+// Ready reports whether the credentials can be checked: the JWKS read.
+func (c *Callers) Ready() error {
+	if c.JWT == nil {
+		return nil
+	}
+	return c.JWT.Ready()
 }

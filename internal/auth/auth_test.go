@@ -42,9 +42,9 @@ func TestAPIKeys(t *testing.T) {
 			for _, h := range tt.headers {
 				r.Header.Add(HeaderAPIKey, h)
 			}
-			app, presented, err := keys.Authenticate(r)
-			if app != tt.app || presented != tt.presented || !errors.Is(err, tt.err) {
-				t.Errorf("Authenticate = %q, %v, %v; want %q, %v, %v", app, presented, err, tt.app, tt.presented, tt.err)
+			caller, presented, err := keys.Authenticate(r)
+			if app := caller.Application; app != tt.app || presented != tt.presented || !errors.Is(err, tt.err) {
+				t.Errorf("Authenticate = %q, %v, %v; want %q, %v, %v", caller.Application, presented, err, tt.app, tt.presented, tt.err)
 			}
 		})
 	}
