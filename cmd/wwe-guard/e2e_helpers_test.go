@@ -160,9 +160,9 @@ func (r reply) userData() map[string]any {
 
 // snapshot reads every interaction as the service holds it, through the
 // given base URL, for before/after comparisons.
-func snapshot(t *testing.T, base string) string {
+func snapshot(t *testing.T, base string, headers ...string) string {
 	t.Helper()
-	r := send(t, http.MethodGet, base+"/v1/interactions", "").expect(t, http.StatusOK, "")
+	r := send(t, http.MethodGet, base+"/v1/interactions", "", headers...).expect(t, http.StatusOK, "")
 	return r.raw
 }
 
