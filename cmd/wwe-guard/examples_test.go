@@ -38,8 +38,8 @@ type step struct {
 	// ReadAs are the headers (a credential) the test reads the service's
 	// state with, before and after a refused step; default: none.
 	ReadAs map[string]string `yaml:"readAs"`
-	Body    map[string]any    `yaml:"body"`
-	Expect  struct {
+	Body   map[string]any    `yaml:"body"`
+	Expect struct {
 		Status     int            `yaml:"status"`
 		ErrorCode  string         `yaml:"errorCode"`
 		DeniedKeys []string       `yaml:"deniedKeys"`
