@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -19,6 +20,17 @@ type Authenticator interface {
 	// Ready reports whether credentials can be checked (keys fetched).
 	Ready() error
 }
+
+// SessionTokens issue and check the short-lived tokens of POST
+// /v1/scapi/token.
+type SessionTokens interface {
+	Issue(caller policy.Caller) (token string, expires time.Time)
+	Verify(token string) (policy.Caller, error)
+}
+
+// sessionCookie carries a session token to the event stream: an
+// EventSource cannot send headers, and a token never goes in a URL.
+const sessionCookie = "wwe_guard_session"
 
 // HeaderCallerApplication carries the authenticated application to the
 // service, with Origin, as the owner of the caller's markdone block.
@@ -47,6 +59,15 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 			return s.fail(c, restReply{}, wwe.Errorf(wwe.CodeNotReady, "caller authentication is not ready"))
 		}
 		who, presented, err := s.auth.Authenticate(r)
+		if !presented && s.tokens != nil && r.Method == http.MethodGet && path == "/v1/events" {
+			// Only the event stream takes the session cookie: a cookie
+			// goes with every request a browser sends, so a write
+			// authenticated by one would be open to cross-site requests.
+			if cookie, cerr := r.Cookie(sessionCookie); cerr == nil {
+				who, err = s.tokens.Verify(cookie.Value)
+				presented = true
+			}
+		}
 		switch {
 		case err != nil:
 			s.log.Info("caller authentication failed", "path", path, "err", err)
@@ -72,4 +93,21 @@ func (s *Server) identity(r *http.Request) policy.Caller {
 		return policy.Caller{Application: r.Header.Get(HeaderCallerApplication)}
 	}
 	return policy.Caller{}
+}
+
+// sessionToken is POST /v1/scapi/token: a short-lived token for the caller
+// that authenticated this request, in the body (for a socket's first
+// message) and as an HttpOnly cookie for the event stream.
+func (s *Server) sessionToken(c echo.Context) error {
+	who := s.identity(c.Request())
+	if who.Application == "" {
+		return s.fail(c, restReply{}, wwe.Errorf(wwe.CodeUnauthenticated, "a credential is required"))
+	}
+	token, expires := s.tokens.Issue(who)
+	c.SetCookie(&http.Cookie{
+		Name: sessionCookie, Value: token, Path: "/v1/events", Expires: expires,
+		HttpOnly: true, Secure: c.Request().TLS != nil, SameSite: http.SameSiteStrictMode,
+	})
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return c.JSON(http.StatusOK, map[string]any{"token": token, "expiresAt": expires.UTC().Format(time.RFC3339)})
 }

@@ -78,6 +78,9 @@ func (s *Server) routes() *echo.Echo {
 	}
 	v1.GET("/events", s.events)
 	v1.POST("/scapi", s.scapi)
+	if s.tokens != nil {
+		v1.POST("/scapi/token", s.sessionToken)
+	}
 	return e
 }
 

@@ -71,6 +71,8 @@ type Config struct {
 	// Authenticator, when set, requires a credential on the /v1 and SCAPI
 	// doors (DESIGN.md §9); nil: no caller authentication.
 	Authenticator Authenticator
+	// Tokens, with an Authenticator, serve POST /v1/scapi/token.
+	Tokens SessionTokens
 	// TrustCallerApplication takes the caller's application from the
 	// X-Caller-Application header: only for the reference service, which
 	// sits behind a guard that set it. A guard never trusts it.
@@ -95,6 +97,7 @@ type Server struct {
 	v3sessions *v3Sessions         // its clients' sessions
 	refused    func(wwe.Code)      // hears every refusal's code; nil for none
 	auth       Authenticator       // nil: no caller authentication
+	tokens     SessionTokens       // nil: no session tokens
 
 	trustCallerApplication bool
 
@@ -111,7 +114,7 @@ func New(cfg Config) *Server {
 	s := &Server{
 		svc: cfg.Service, log: cfg.Logger, hub: fanout.New(),
 		streamWriteTimeout: cfg.StreamWriteTimeout, stopping: make(chan struct{}), v3: cfg.Workspace, refused: cfg.Refused,
-		auth: cfg.Authenticator, trustCallerApplication: cfg.TrustCallerApplication,
+		auth: cfg.Authenticator, tokens: cfg.Tokens, trustCallerApplication: cfg.TrustCallerApplication,
 	}
 	if s.streamWriteTimeout <= 0 {
 		s.streamWriteTimeout = defaultStreamWriteTimeout
@@ -119,6 +122,9 @@ func New(cfg Config) *Server {
 	s.SetLimits(cfg.Limits, cfg.RateLimits)
 	if s.refused == nil {
 		s.refused = func(wwe.Code) {}
+	}
+	if s.auth == nil {
+		s.tokens = nil // a token vouches for an authenticated caller
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.NewTextHandler(io.Discard, nil))

@@ -19,6 +19,8 @@ type authConfig struct {
 		Application string `yaml:"application"` // what caller.application says for it
 	} `yaml:"apiKeys"`
 	JWT *jwtConfig `yaml:"jwt"`
+	// TokenTTL is how long a token of POST /v1/scapi/token lives.
+	TokenTTL time.Duration `yaml:"tokenTTL" validate:"gt=0"`
 }
 
 // jwtConfig is auth.jwt: bearer tokens signed RS256 or ES256 by a key of

@@ -81,6 +81,7 @@ func defaultConfig() config {
 	c.RateLimits.MaxCallers = api.DefaultMaxCallers
 	c.Log = logConfig{Format: "text", Level: "info", Access: true}
 	c.Metrics.Enabled = true
+	c.Auth.TokenTTL = 5 * time.Minute
 	c.Shutdown.Wait, c.Shutdown.Grace = 5*time.Second, 25*time.Second
 	c.DecisionLog.Output = "stdout"
 	c.DecisionLog.Values = "mask"
@@ -235,7 +236,7 @@ func yamlPath(ns string) string {
 		parts[i] = strings.ToLower(p[:1]) + p[1:]
 	}
 	path := strings.Join(parts, ".")
-	return strings.NewReplacer("uRL", "url", "publicURL", "publicURL", "tLS", "tls", "cAFile", "caFile", "jWT", "jwt", "jWKSURL", "jwksURL", "jWKSFile", "jwksFile", "aPIKeys", "apiKeys").Replace(path)
+	return strings.NewReplacer("uRL", "url", "publicURL", "publicURL", "tLS", "tls", "cAFile", "caFile", "jWT", "jwt", "jWKSURL", "jwksURL", "jWKSFile", "jwksFile", "aPIKeys", "apiKeys", "tokenTTL", "tokenTTL").Replace(path)
 }
 
 func describe(fe validator.FieldError) string {

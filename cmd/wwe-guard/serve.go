@@ -13,6 +13,7 @@ import (
 	"github.com/wwe-guard/wwe-guard/api"
 	"github.com/wwe-guard/wwe-guard/api/service"
 	"github.com/wwe-guard/wwe-guard/guard"
+	"github.com/wwe-guard/wwe-guard/internal/auth"
 	"github.com/wwe-guard/wwe-guard/internal/serve"
 )
 
@@ -119,7 +120,9 @@ func (c *config) server(ctx context.Context, log *slog.Logger) (api.Config, erro
 	if err != nil {
 		return out, err
 	}
-	out.Authenticator = authenticator
+	if authenticator != nil {
+		out.Authenticator, out.Tokens = authenticator, auth.NewTokens(c.Auth.TokenTTL)
+	}
 	switch c.Upstream.Kind {
 	case "http":
 		var client *service.Client
