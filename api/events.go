@@ -33,7 +33,7 @@ func (s *Server) events(c echo.Context) error {
 	if d == nil {
 		return s.fail(c, restReply{}, wwe.Errorf(wwe.CodeNotReady, "policies are not loaded yet"))
 	}
-	if err := s.limit(d, cl); err != nil {
+	if err := s.limit(c.Request().Context(), d, cl); err != nil {
 		return s.fail(c, restReply{}, err)
 	}
 	ctx := c.Request().Context()

@@ -29,7 +29,7 @@ func (s *Server) process(c echo.Context, cl *call, rp replier) error {
 	if d == nil {
 		return s.fail(c, rp, wwe.Errorf(wwe.CodeNotReady, "policies are not loaded yet"))
 	}
-	if err := s.limit(d, cl); err != nil {
+	if err := s.limit(c.Request().Context(), d, cl); err != nil {
 		return s.fail(c, rp, err)
 	}
 	result, status, err := s.writes.run(cl, func(fresh bool) (any, int, error) {
@@ -44,7 +44,7 @@ func (s *Server) process(c echo.Context, cl *call, rp replier) error {
 // limit applies the rate limits to cl. Only a caller whose origin the
 // policies admit gets a bucket: the others are refused by the decision, so
 // a flood of made-up origins cannot fill the limiter.
-func (s *Server) limit(d Decider, cl *call) error {
+func (s *Server) limit(ctx context.Context, d Decider, cl *call) error {
 	if !d.AdmittedOrigins().Admits(cl.caller.Origin) {
 		return nil
 	}
@@ -52,7 +52,7 @@ func (s *Server) limit(d Decider, cl *call) error {
 	if cl.caller.Application != "" {
 		key = "application " + cl.caller.Application
 	}
-	return s.rate.Load().allow(key, cl.op)
+	return s.rate.Load().take(ctx, key, cl.op)
 }
 
 // attempt is one look-up, decision and forward of cl; fresh reads the

@@ -37,6 +37,7 @@ type RateLimits struct {
 	quarantine time.Duration
 	maxCallers int
 	now        func() time.Time
+	store      RateStore // nil: the buckets below, in this process
 
 	mu      sync.Mutex
 	callers map[string]*list.Element // of *callerBuckets, in lru
@@ -50,7 +51,7 @@ func (rl *RateLimits) Same(other *RateLimits) bool {
 		return rl == other
 	}
 	return rl.global == other.global && maps.Equal(rl.perOp, other.perOp) &&
-		rl.quarantine == other.quarantine && rl.maxCallers == other.maxCallers
+		rl.quarantine == other.quarantine && rl.maxCallers == other.maxCallers && rl.store == other.store
 }
 
 // callerBuckets are the buckets of one caller.

@@ -50,7 +50,11 @@ type config struct {
 		MaxKeys      int   `yaml:"maxKeys" validate:"gt=0"`
 	} `yaml:"limits"`
 	RateLimits struct {
-		MaxCallers int `yaml:"maxCallers" validate:"gt=0"` // callers tracked at most (LRU)
+		MaxCallers int    `yaml:"maxCallers" validate:"gt=0"` // callers tracked at most (LRU), store memory
+		Store      string `yaml:"store" validate:"oneof=memory redis"`
+		Redis      struct {
+			URL string `yaml:"url" validate:"omitempty,url"` // redis://host:port/db
+		} `yaml:"redis"`
 	} `yaml:"rateLimits"`
 	Auth     authConfig    `yaml:"auth"`
 	Log      logConfig     `yaml:"log"`
@@ -66,6 +70,7 @@ type config struct {
 
 	seed       []*wwe.Interaction
 	rateLimits *api.RateLimits
+	rateStore  api.RateStore // rateLimits.store redis: made once, at start
 }
 
 func defaultConfig() config {
@@ -79,6 +84,7 @@ func defaultConfig() config {
 	l := api.DefaultLimits()
 	c.Limits.MaxBodyBytes, c.Limits.MaxKeyBytes, c.Limits.MaxDepth, c.Limits.MaxKeys = l.MaxBodyBytes, l.MaxKeyBytes, l.MaxDepth, l.MaxKeys
 	c.RateLimits.MaxCallers = api.DefaultMaxCallers
+	c.RateLimits.Store = "memory"
 	c.Log = logConfig{Format: "text", Level: "info", Access: true}
 	c.Metrics.Enabled = true
 	c.Auth.TokenTTL = 5 * time.Minute
@@ -201,6 +207,9 @@ func (c *config) validate() []string {
 	problems = append(problems, c.upstreamProblems()...)
 	problems = append(problems, c.TLS.problems()...)
 	problems = append(problems, c.Auth.problems()...)
+	if (c.RateLimits.Store == "redis") != (c.RateLimits.Redis.URL != "") {
+		problems = append(problems, "rateLimits: store redis and redis.url go together")
+	}
 	for _, p := range c.Policies.Paths {
 		if _, err := os.Stat(p); err != nil {
 			problems = append(problems, fmt.Sprintf("policies.paths: %s does not exist", p))

@@ -59,7 +59,8 @@ func (r *reloader) reload(ctx context.Context, why string) {
 		r.done(err, why)
 		return
 	}
-	r.server.SetLimits(next.limits(), next.rateLimits)
+	next.rateStore = r.running.rateStore
+	r.server.SetLimits(next.limits(), next.rateLimits.WithStore(next.rateStore))
 	r.level.Set(next.Log.level())
 	r.running = next
 	r.done(nil, why)
@@ -96,6 +97,7 @@ func restartOnly(running, next config) []string {
 	check("metrics", running.Metrics == next.Metrics)
 	check("shutdown", running.Shutdown == next.Shutdown)
 	check("auth", reflect.DeepEqual(running.Auth, next.Auth))
+	check("rateLimits.store", running.RateLimits.Store == next.RateLimits.Store && running.RateLimits.Redis == next.RateLimits.Redis)
 	return fields
 }
 
@@ -104,6 +106,7 @@ func (c *config) keepRestartOnly(running config) {
 	c.Listen, c.TLS, c.Upstream, c.Workspace = running.Listen, running.TLS, running.Upstream, running.Workspace
 	c.DecisionLog, c.Metrics, c.Shutdown, c.Auth = running.DecisionLog, running.Metrics, running.Shutdown, running.Auth
 	c.Log.Format, c.Log.Access = running.Log.Format, running.Log.Access
+	c.RateLimits.Store, c.RateLimits.Redis = running.RateLimits.Store, running.RateLimits.Redis
 }
 
 // onHangup reloads on every SIGHUP until ctx ends. It registers for the

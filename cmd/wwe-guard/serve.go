@@ -14,6 +14,7 @@ import (
 	"github.com/wwe-guard/wwe-guard/api/service"
 	"github.com/wwe-guard/wwe-guard/guard"
 	"github.com/wwe-guard/wwe-guard/internal/auth"
+	"github.com/wwe-guard/wwe-guard/internal/ratestore"
 	"github.com/wwe-guard/wwe-guard/internal/serve"
 )
 
@@ -119,6 +120,12 @@ func (c *config) server(ctx context.Context, log *slog.Logger) (api.Config, erro
 	authenticator, err := c.Auth.authenticator(ctx, log)
 	if err != nil {
 		return out, err
+	}
+	if c.RateLimits.Store == "redis" {
+		if c.rateStore, err = ratestore.NewRedis(c.RateLimits.Redis.URL, log); err != nil {
+			return out, err
+		}
+		out.RateLimits = c.rateLimits.WithStore(c.rateStore)
 	}
 	if authenticator != nil {
 		out.Authenticator, out.Tokens = authenticator, auth.NewTokens(c.Auth.TokenTTL)
