@@ -226,4 +226,5 @@ func labelsPrefix(labels map[string]string) []byte {
 type entryMeta struct {
 	revision    string
 	enforcement policy.Enforcement
+	traceID     string // of the request's trace, when it is traced
 }

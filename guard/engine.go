@@ -17,6 +17,7 @@ import (
 	"github.com/open-policy-agent/opa/v1/rego"
 	"github.com/open-policy-agent/opa/v1/topdown"
 	"github.com/open-policy-agent/opa/v1/topdown/print"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/wwe-guard/wwe-guard/internal/policy"
 )
@@ -180,6 +181,9 @@ func (e *Engine) Decide(ctx context.Context, in policy.Input) (d policy.Decision
 	var val ast.Value // the input evaluated, which the log entry shows
 	st := e.state.Load()
 	meta := entryMeta{revision: st.revision, enforcement: st.enforcement}
+	if sc := trace.SpanContextFromContext(ctx); sc.HasTraceID() {
+		meta.traceID = sc.TraceID().String()
+	}
 	defer func() {
 		if r := recover(); r != nil {
 			err = &DecisionError{ID: id, Err: fmt.Errorf("evaluation panicked: %v", r)}

@@ -60,6 +60,10 @@ func (l *decisionLog) encodeEntry(buf []byte, id string, start time.Time, input 
 		buf = append(buf, `,"rule_labels":`...)
 		buf = appendAny(buf, d.RuleLabels)
 	}
+	if meta.traceID != "" {
+		buf = append(buf, `,"trace_id":`...)
+		buf = appendString(buf, meta.traceID)
+	}
 	buf = append(buf, `,"metrics":{"timer_rego_query_eval_ns":`...)
 	buf = strconv.AppendInt(buf, evalNS, 10)
 	buf = append(buf, `},"enforcement":`...)

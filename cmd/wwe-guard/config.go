@@ -57,6 +57,7 @@ type config struct {
 		} `yaml:"redis"`
 	} `yaml:"rateLimits"`
 	Auth     authConfig    `yaml:"auth"`
+	Tracing  tracingConfig `yaml:"tracing"`
 	Log      logConfig     `yaml:"log"`
 	Metrics  metricsConfig `yaml:"metrics"`
 	Shutdown struct {
@@ -245,7 +246,7 @@ func yamlPath(ns string) string {
 		parts[i] = strings.ToLower(p[:1]) + p[1:]
 	}
 	path := strings.Join(parts, ".")
-	return strings.NewReplacer("uRL", "url", "publicURL", "publicURL", "tLS", "tls", "cAFile", "caFile", "jWT", "jwt", "jWKSURL", "jwksURL", "jWKSFile", "jwksFile", "aPIKeys", "apiKeys", "tokenTTL", "tokenTTL").Replace(path)
+	return strings.NewReplacer("uRL", "url", "publicURL", "publicURL", "tLS", "tls", "cAFile", "caFile", "jWT", "jwt", "jWKSURL", "jwksURL", "jWKSFile", "jwksFile", "aPIKeys", "apiKeys", "tokenTTL", "tokenTTL", "oTLPEndpoint", "otlpEndpoint").Replace(path)
 }
 
 func describe(fe validator.FieldError) string {

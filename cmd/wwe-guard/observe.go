@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
 
@@ -8,8 +9,23 @@ import (
 	"github.com/wwe-guard/wwe-guard/guard"
 	"github.com/wwe-guard/wwe-guard/internal/metrics"
 	"github.com/wwe-guard/wwe-guard/internal/serve"
+	"github.com/wwe-guard/wwe-guard/internal/tracing"
 	"github.com/wwe-guard/wwe-guard/internal/wwe"
 )
+
+// tracingConfig is the config's tracing block: off unless an endpoint is
+// named.
+type tracingConfig struct {
+	OTLPEndpoint string `yaml:"otlpEndpoint" validate:"omitempty,url"` // an OTLP/HTTP collector, e.g. http://otel-collector:4318
+}
+
+// newTracer is the tracer the config asks for; nil when tracing is off.
+func (t tracingConfig) newTracer(ctx context.Context) (*tracing.Tracer, error) {
+	if t.OTLPEndpoint == "" {
+		return nil, nil
+	}
+	return tracing.New(ctx, t.OTLPEndpoint, readBuild().version)
+}
 
 // metricsConfig is the config's metrics block.
 type metricsConfig struct {
@@ -23,16 +39,24 @@ func newMetrics() *metrics.Metrics {
 }
 
 // observe hooks the metrics into the API server's configuration: every
-// refusal by its errorCode and every upstream call.
-func observe(out *api.Config, m *metrics.Metrics) {
+// refusal by its errorCode and every upstream call, which the tracer, when
+// tracing is on, also traces (its traceparent going upstream).
+func observe(out *api.Config, m *metrics.Metrics, tracer *tracing.Tracer) {
 	out.Refused = func(code wwe.Code) { m.Refused(string(code)) }
+	wrap := func(rt http.RoundTripper) http.RoundTripper {
+		rt = m.Transport(rt)
+		if tracer != nil {
+			rt = tracer.Transport(rt)
+		}
+		return rt
+	}
 	if out.Workspace != nil {
-		out.Workspace.Client.Transport = m.Transport(out.Workspace.Client.Transport)
+		out.Workspace.Client.Transport = wrap(out.Workspace.Client.Transport)
 	}
 	if wrapper, ok := out.Service.(interface {
 		WrapTransport(func(http.RoundTripper) http.RoundTripper)
 	}); ok {
-		wrapper.WrapTransport(m.Transport)
+		wrapper.WrapTransport(wrap)
 	}
 }
 
@@ -53,7 +77,10 @@ func exportCounters(m *metrics.Metrics, engine *guard.Engine, server *api.Server
 // handler is what the listener serves: /metrics when enabled, the API
 // server for everything else (matched exactly, so no path the API would
 // refuse is cleaned into /metrics), behind the access log when it is on.
-func (c *config) handler(server http.Handler, m *metrics.Metrics, log *slog.Logger) http.Handler {
+func (c *config) handler(server http.Handler, m *metrics.Metrics, tracer *tracing.Tracer, log *slog.Logger) http.Handler {
+	if tracer != nil {
+		server = tracer.Handler(server)
+	}
 	h := server
 	if c.Metrics.Enabled {
 		scrape := m.Handler()

@@ -97,6 +97,7 @@ func restartOnly(running, next config) []string {
 	check("metrics", running.Metrics == next.Metrics)
 	check("shutdown", running.Shutdown == next.Shutdown)
 	check("auth", reflect.DeepEqual(running.Auth, next.Auth))
+	check("tracing", running.Tracing == next.Tracing)
 	check("rateLimits.store", running.RateLimits.Store == next.RateLimits.Store && running.RateLimits.Redis == next.RateLimits.Redis)
 	return fields
 }
@@ -107,6 +108,7 @@ func (c *config) keepRestartOnly(running config) {
 	c.DecisionLog, c.Metrics, c.Shutdown, c.Auth = running.DecisionLog, running.Metrics, running.Shutdown, running.Auth
 	c.Log.Format, c.Log.Access = running.Log.Format, running.Log.Access
 	c.RateLimits.Store, c.RateLimits.Redis = running.RateLimits.Store, running.RateLimits.Redis
+	c.Tracing = running.Tracing
 }
 
 // onHangup reloads on every SIGHUP until ctx ends. It registers for the

@@ -71,13 +71,29 @@ func serveCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		return err
 	}
 	m := newMetrics()
-	observe(&apiCfg, m)
+	tracer, err := cfg.Tracing.newTracer(ctx)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	if tracer != nil {
+		defer func() {
+			flush, cancel := context.WithTimeout(context.WithoutCancel(ctx), logFlushTimeout)
+			defer cancel()
+			if err := tracer.Shutdown(flush); err != nil {
+				log.Error("tracing: spans not sent", "err", err)
+			}
+		}()
+	}
+	observe(&apiCfg, m, tracer)
 	server := api.New(apiCfg)
 	ctx, cancelCause := context.WithCancelCause(ctx)
 	defer cancelCause(nil)
 	done := make(chan error, 1)
 	drain := serve.Drain{Wait: cfg.Shutdown.Wait, Grace: cfg.Shutdown.Grace, Begin: server.Drain}
-	go func() { done <- serve.RunDraining(ctx, ln, cfg.handler(server, m, log), log, drain, server.EndStreams) }()
+	go func() {
+		done <- serve.RunDraining(ctx, ln, cfg.handler(server, m, tracer, log), log, drain, server.EndStreams)
+	}()
 
 	engine, err := guard.New(ctx, cfg.engineConfig(decisionLog, log))
 	if err != nil {
