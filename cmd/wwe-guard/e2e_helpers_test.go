@@ -172,7 +172,9 @@ type sse struct {
 	resp   *http.Response
 }
 
-func openEvents(t *testing.T, url string, headers ...string) *sse {
+// getStream sends GET url with headers (name, value pairs) and returns the
+// answer, its body not read.
+func getStream(t *testing.T, url string, headers ...string) *http.Response {
 	t.Helper()
 	req, err := http.NewRequest(http.MethodGet, url, nil)
 	if err != nil {
@@ -185,6 +187,12 @@ func openEvents(t *testing.T, url string, headers ...string) *sse {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return resp
+}
+
+func openEvents(t *testing.T, url string, headers ...string) *sse {
+	t.Helper()
+	resp := getStream(t, url, headers...)
 	if resp.StatusCode != http.StatusOK {
 		b, _ := io.ReadAll(resp.Body)
 		resp.Body.Close()

@@ -28,17 +28,7 @@ func TestE2ESessionToken(t *testing.T) {
 	}
 	cookie := "wwe_guard_session=" + token
 	events := func(url string, headers ...string) int {
-		req, err := http.NewRequest(http.MethodGet, url, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for i := 0; i+1 < len(headers); i += 2 {
-			req.Header.Set(headers[i], headers[i+1])
-		}
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
+		resp := getStream(t, url, headers...)
 		resp.Body.Close()
 		return resp.StatusCode
 	}
