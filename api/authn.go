@@ -73,7 +73,7 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 			s.log.Info("caller authentication failed", "path", path, "err", err)
 			return s.fail(c, restReply{}, wwe.Errorf(wwe.CodeUnauthenticated, "the credential is not valid"))
 		case !presented && required:
-			return s.fail(c, restReply{}, wwe.Errorf(wwe.CodeUnauthenticated, "a credential is required (X-API-Key)"))
+			return s.fail(c, restReply{}, wwe.Errorf(wwe.CodeUnauthenticated, "a credential is required: X-API-Key or Authorization: Bearer"))
 		case presented:
 			c.SetRequest(r.WithContext(context.WithValue(r.Context(), identityKey{}, who)))
 		}
