@@ -139,5 +139,8 @@ func (s *Server) ready(c echo.Context) error {
 		s.log.Warn("service not ready", "err", err)
 		return restReply{}.failure(c, wwe.Errorf(wwe.CodeNotReady, "the interaction service is not reachable"))
 	}
+	if b, ok := s.currentDecider().(interface{ Bundles() map[string]string }); ok && len(b.Bundles()) > 0 {
+		return c.JSON(http.StatusOK, map[string]any{"status": "ready", "bundles": b.Bundles()})
+	}
 	return c.JSON(http.StatusOK, map[string]string{"status": "ready"})
 }

@@ -3,6 +3,7 @@ package guard
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"io/fs"
@@ -24,6 +25,7 @@ type Config struct {
 	Bundled fs.FS          // policies built into the binary; nil for none
 	Schemas fs.FS          // JSON Schemas for the type checker (policies.Schemas); nil for none
 	Paths   []string       // extra directories or files of .rego and data files
+	Bundles []Bundle       // OPA bundles (policies.bundles), read and verified at each (re)load
 	Options map[string]any // data.wwe.options; checked and converted against the options schema when Schemas has one (CheckOptions)
 	// Workspace is data.wwe.workspace: the Workspace API v3 door's settings
 	// the policies read (serviceClientOptions: apply or ignore); nil when
@@ -89,7 +91,7 @@ func prepare(ctx context.Context, cfg Config) (st *state, err error) {
 	if err != nil {
 		return nil, &CompileError{Problems: []string{err.Error()}}
 	}
-	modules, bundled, docs, err := load(cfg, sch)
+	modules, bundled, docs, revisions, err := load(cfg, sch)
 	if err != nil {
 		return nil, err
 	}
@@ -140,11 +142,19 @@ func prepare(ctx context.Context, cfg Config) (st *state, err error) {
 		return nil, &CompileError{Problems: []string{err.Error()}}
 	}
 	rev, err := revisionOf(modules, data, string(cfg.Enforcement), string(cfg.UserDataMode))
+	var bundlesJSON []byte
+	if len(revisions) > 0 {
+		entries := map[string]map[string]string{}
+		for name, r := range revisions {
+			entries[name] = map[string]string{"revision": r}
+		}
+		bundlesJSON, _ = json.Marshal(entries)
+	}
 	if err != nil {
 		return nil, &CompileError{Problems: []string{err.Error()}}
 	}
 	st = &state{query: query, modules: len(modules), static: static, compiler: compiler, labels: rules.labels, revision: rev,
-		exported: map[string]any{"wwe": exported}, enforcement: cfg.Enforcement, mode: cfg.UserDataMode, timeout: cmp.Or(cfg.Timeout, defaultTimeout)}
+		exported: map[string]any{"wwe": exported}, enforcement: cfg.Enforcement, mode: cfg.UserDataMode, bundles: revisions, bundlesJSON: bundlesJSON, timeout: cmp.Or(cfg.Timeout, defaultTimeout)}
 	st.origins, err = admittedOrigins(ctx, compiler, store)
 	if err != nil {
 		return nil, &CompileError{Problems: []string{err.Error()}}

@@ -227,4 +227,5 @@ type entryMeta struct {
 	revision    string
 	enforcement policy.Enforcement
 	traceID     string // of the request's trace, when it is traced
+	bundles     []byte // the "bundles" object of the set's revisions; nil without bundles
 }

@@ -68,7 +68,9 @@ type state struct {
 	// a reload switches them with the policies and options at once.
 	enforcement policy.Enforcement
 	mode        policy.UserDataMode
-	timeout     time.Duration // per evaluation
+	timeout     time.Duration     // per evaluation
+	bundles     map[string]string // each bundle's manifest revision
+	bundlesJSON []byte            // the decision log's "bundles": {"name": {"revision": ...}}
 }
 
 var _ interface {
@@ -130,7 +132,7 @@ func (e *Engine) Apply(ctx context.Context, cfg Config) error {
 	defer e.mu.Unlock()
 	next := e.cfg
 	next.Bundled, next.Schemas, next.Paths = cfg.Bundled, cfg.Schemas, cfg.Paths
-	next.Options, next.Workspace = cfg.Options, cfg.Workspace
+	next.Options, next.Workspace, next.Bundles = cfg.Options, cfg.Workspace, cfg.Bundles
 	next.Enforcement, next.UserDataMode, next.Timeout = cfg.Enforcement, cfg.UserDataMode, cfg.Timeout
 	next = next.withDefaults()
 	st, err := prepare(ctx, next)
@@ -166,6 +168,9 @@ func (e *Engine) LogStats() LogStats {
 // alike.
 func (e *Engine) Revision() string { return e.state.Load().revision }
 
+// Bundles returns each bundle's revision in the current set.
+func (e *Engine) Bundles() map[string]string { return e.state.Load().bundles }
+
 // Modules returns how many policy modules the current set has.
 func (e *Engine) Modules() int { return e.state.Load().modules }
 
@@ -180,7 +185,7 @@ func (e *Engine) Decide(ctx context.Context, in policy.Input) (d policy.Decision
 	var evalNS int64
 	var val ast.Value // the input evaluated, which the log entry shows
 	st := e.state.Load()
-	meta := entryMeta{revision: st.revision, enforcement: st.enforcement}
+	meta := entryMeta{revision: st.revision, enforcement: st.enforcement, bundles: st.bundlesJSON}
 	if sc := trace.SpanContextFromContext(ctx); sc.HasTraceID() {
 		meta.traceID = sc.TraceID().String()
 	}

@@ -19,7 +19,7 @@ import (
 
 // load parses the bundled policies and every configured path. bundled names
 // the modules built into the binary.
-func load(cfg Config, sch schemas) (modules map[string]*ast.Module, bundled map[string]bool, docs map[string]any, err error) {
+func load(cfg Config, sch schemas) (modules map[string]*ast.Module, bundled map[string]bool, docs map[string]any, revisions map[string]string, err error) {
 	modules, bundled, docs = map[string]*ast.Module{}, map[string]bool{}, map[string]any{}
 	var problems []string
 	if cfg.Bundled != nil {
@@ -36,7 +36,7 @@ func load(cfg Config, sch schemas) (modules map[string]*ast.Module, bundled map[
 			return nil
 		})
 		if err != nil {
-			return nil, nil, nil, &CompileError{Problems: []string{fmt.Sprintf("read bundled policies: %v", err)}}
+			return nil, nil, nil, nil, &CompileError{Problems: []string{fmt.Sprintf("read bundled policies: %v", err)}}
 		}
 	}
 	for _, root := range cfg.Paths {
@@ -66,6 +66,8 @@ func load(cfg Config, sch schemas) (modules map[string]*ast.Module, bundled map[
 			docs = res.Documents
 		}
 	}
+	revisions, bundleProblems := loadBundles(cfg.Bundles, modules, docs)
+	problems = append(problems, bundleProblems...)
 	if len(problems) > 0 && len(modules) > 0 {
 		// Compile what parsed too, so one run reports every problem.
 		compiler := newCompiler(sch)
@@ -73,12 +75,12 @@ func load(cfg Config, sch schemas) (modules map[string]*ast.Module, bundled map[
 		problems = append(problems, compileError(compiler.Errors).Problems...)
 	}
 	if len(problems) > 0 {
-		return nil, nil, nil, &CompileError{Problems: problems}
+		return nil, nil, nil, nil, &CompileError{Problems: problems}
 	}
 	if len(modules) == 0 {
-		return nil, nil, nil, &CompileError{Problems: []string{"no policy modules: enable policies.bundled or list policies.paths"}}
+		return nil, nil, nil, nil, &CompileError{Problems: []string{"no policy modules: enable policies.bundled, list policies.paths or policies.bundles"}}
 	}
-	return modules, bundled, docs, nil
+	return modules, bundled, docs, revisions, nil
 }
 
 // parseInto parses one Rego v1 module into modules, or adds its problems.

@@ -60,6 +60,10 @@ func (l *decisionLog) encodeEntry(buf []byte, id string, start time.Time, input 
 		buf = append(buf, `,"rule_labels":`...)
 		buf = appendAny(buf, d.RuleLabels)
 	}
+	if meta.bundles != nil {
+		buf = append(buf, `,"bundles":`...)
+		buf = append(buf, meta.bundles...)
+	}
 	if meta.traceID != "" {
 		buf = append(buf, `,"trace_id":`...)
 		buf = appendString(buf, meta.traceID)

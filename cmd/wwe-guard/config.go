@@ -37,8 +37,9 @@ type config struct {
 	} `yaml:"upstream"`
 	Workspace workspaceConfig `yaml:"workspace"`
 	Policies  struct {
-		Bundled bool     `yaml:"bundled"`
-		Paths   []string `yaml:"paths"`
+		Bundled bool           `yaml:"bundled"`
+		Paths   []string       `yaml:"paths"`
+		Bundles []bundleConfig `yaml:"bundles"`
 	} `yaml:"policies"`
 	Options      map[string]any `yaml:"options"`
 	Enforcement  string         `yaml:"enforcement" validate:"oneof=enforce dryrun"`
@@ -70,6 +71,8 @@ type config struct {
 	} `yaml:"decisionLog"`
 
 	seed       []*wwe.Interaction
+	bundleData map[string][]byte // each bundle's .tar.gz as last read (readBundles)
+	bundleKeys map[string]string // each signed bundle's public key (PEM)
 	rateLimits *api.RateLimits
 	rateStore  api.RateStore // rateLimits.store redis: made once, at start
 }
@@ -135,6 +138,10 @@ func (c *config) resolvePaths(dir string) {
 	}
 	for i, p := range c.Policies.Paths {
 		c.Policies.Paths[i] = resolve(p)
+	}
+	for i := range c.Policies.Bundles {
+		b := &c.Policies.Bundles[i]
+		b.File, b.PublicKeyFile = resolve(b.File), resolve(b.PublicKeyFile)
 	}
 	if out := c.DecisionLog.Output; out != "stdout" && out != "none" {
 		c.DecisionLog.Output = resolve(out)
@@ -216,9 +223,10 @@ func (c *config) validate() []string {
 			problems = append(problems, fmt.Sprintf("policies.paths: %s does not exist", p))
 		}
 	}
-	if !c.Policies.Bundled && len(c.Policies.Paths) == 0 {
-		problems = append(problems, "policies: no policy source (bundled is false and paths is empty)")
+	if !c.Policies.Bundled && len(c.Policies.Paths) == 0 && len(c.Policies.Bundles) == 0 {
+		problems = append(problems, "policies: no policy source (bundled is false, paths and bundles are empty)")
 	}
+	problems = append(problems, c.bundleProblems()...)
 	// The options schema the policies are type-checked with says which
 	// options exist and their types; the guard checks and converts them the
 	// same way when it compiles the policies. Only valid options go on.
@@ -284,6 +292,7 @@ func (c *config) engineConfig(decisionLog io.Writer, log *slog.Logger) guard.Con
 	if c.Policies.Bundled {
 		gc.Bundled = policies.FS
 	}
+	gc.Bundles = c.bundles()
 	if c.Upstream.Kind == "workspace" {
 		gc.Workspace = map[string]any{"serviceClientOptions": c.Workspace.ServiceClientOptions}
 	}

@@ -34,7 +34,7 @@ func optionsCommand(ctx context.Context, args []string, stdout, stderr io.Writer
 	if *path == "" {
 		return errors.New("options export needs --config FILE")
 	}
-	cfg, err := loadConfig(*path)
+	cfg, err := loadConfigAndBundles(ctx, *path)
 	if err != nil {
 		return err
 	}

@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"log/slog"
+	"maps"
+	"net/http"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -31,6 +33,7 @@ type reloader struct {
 	metrics   *metrics.Metrics
 	level     *slog.LevelVar
 	log       *slog.Logger
+	client    *http.Client // fetches policy bundles
 
 	mu      sync.Mutex
 	running config // the config in force
@@ -55,6 +58,11 @@ func (r *reloader) reload(ctx context.Context, why string) {
 		r.log.Warn("config changes that need a restart were not applied", "fields", fields)
 		next.keepRestartOnly(r.running)
 	}
+	// Bundle files are read again; URL bundles keep what the poller holds.
+	if err := next.readBundles(ctx, r.client, r.running.bundleData); err != nil {
+		r.done(err, why)
+		return
+	}
 	if err := r.engine.Apply(ctx, next.engineConfig(nil, nil)); err != nil {
 		r.done(err, why)
 		return
@@ -67,12 +75,12 @@ func (r *reloader) reload(ctx context.Context, why string) {
 }
 
 func (r *reloader) done(err error, why string) {
-	r.metrics.Reloaded(err, r.engine.Revision())
+	r.metrics.Reloaded(err, r.engine.Revision(), r.engine.Bundles())
 	if err != nil {
 		r.log.Error("config reload failed; keeping the last good config", "trigger", why, "err", err)
 		return
 	}
-	r.log.Info("config reloaded", "trigger", why, "modules", r.engine.Modules(), "revision", r.engine.Revision())
+	r.log.Info("config reloaded", "trigger", why, "modules", r.engine.Modules(), "revision", r.engine.Revision(), "bundles", r.engine.Bundles())
 }
 
 // restartOnly names the fields that differ between running and next but
@@ -98,6 +106,7 @@ func restartOnly(running, next config) []string {
 	check("shutdown", running.Shutdown == next.Shutdown)
 	check("auth", reflect.DeepEqual(running.Auth, next.Auth))
 	check("tracing", running.Tracing == next.Tracing)
+	check("policies.bundles", reflect.DeepEqual(running.Policies.Bundles, next.Policies.Bundles))
 	check("rateLimits.store", running.RateLimits.Store == next.RateLimits.Store && running.RateLimits.Redis == next.RateLimits.Redis)
 	return fields
 }
@@ -109,6 +118,7 @@ func (c *config) keepRestartOnly(running config) {
 	c.Log.Format, c.Log.Access = running.Log.Format, running.Log.Access
 	c.RateLimits.Store, c.RateLimits.Redis = running.RateLimits.Store, running.RateLimits.Redis
 	c.Tracing = running.Tracing
+	c.Policies.Bundles = running.Policies.Bundles
 }
 
 // onHangup reloads on every SIGHUP until ctx ends. It registers for the
@@ -214,4 +224,20 @@ func (r *reloader) onFileChange(ctx context.Context, policyPaths []string) error
 		}
 	}()
 	return nil
+}
+
+// applyBundle makes data the bundle name's contents and applies the
+// running config with it; on failure the last good set stays.
+func (r *reloader) applyBundle(ctx context.Context, name string, data []byte) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	next := r.running
+	next.bundleData = maps.Clone(r.running.bundleData)
+	next.bundleData[name] = data
+	if err := r.engine.Apply(ctx, next.engineConfig(nil, nil)); err != nil {
+		r.done(err, "bundle "+name)
+		return
+	}
+	r.running = next
+	r.done(nil, "bundle "+name)
 }

@@ -35,7 +35,7 @@ func replayCommand(ctx context.Context, args []string, stdout, stderr io.Writer)
 	if err != nil {
 		return err
 	}
-	cfg, err := loadConfig(*path)
+	cfg, err := loadConfigAndBundles(ctx, *path)
 	if err != nil {
 		return err
 	}

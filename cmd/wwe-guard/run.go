@@ -100,7 +100,7 @@ func checkCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if *path == "" {
 		return errors.New("check needs --config FILE")
 	}
-	cfg, err := loadConfig(*path)
+	cfg, err := loadConfigAndBundles(ctx, *path)
 	if err != nil {
 		return err
 	}
@@ -129,7 +129,7 @@ func evalCommand(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	cfg := defaultConfig()
 	if *path != "" {
 		var err error
-		if cfg, err = loadConfig(*path); err != nil {
+		if cfg, err = loadConfigAndBundles(ctx, *path); err != nil {
 			return err
 		}
 	}

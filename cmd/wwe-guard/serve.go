@@ -95,6 +95,12 @@ func serveCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		done <- serve.RunDraining(ctx, ln, cfg.handler(server, m, tracer, log), log, drain, server.EndStreams)
 	}()
 
+	client := bundleClient()
+	if err := cfg.waitForBundles(ctx, client, log); err != nil {
+		cancelCause(serve.ErrAbort)
+		<-done
+		return fmt.Errorf("policies: %w", err)
+	}
 	engine, err := guard.New(ctx, cfg.engineConfig(decisionLog, log))
 	if err != nil {
 		cancelCause(serve.ErrAbort)
@@ -102,11 +108,12 @@ func serveCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		return fmt.Errorf("policies:\n%w", err)
 	}
 	server.SetDecider(m.Decider(engine))
-	m.Active(engine.Revision())
+	m.Active(engine.Revision(), engine.Bundles())
 	exportCounters(m, engine, server)
 	// Reloads are armed before the guard says it is up.
-	r := &reloader{path: *path, overrides: overrides, engine: engine, server: server, metrics: m, level: level, log: log, running: cfg}
+	r := &reloader{path: *path, overrides: overrides, engine: engine, server: server, metrics: m, level: level, log: log, running: cfg, client: client}
 	r.onHangup(ctx)
+	r.pollBundles(ctx, client, cfg.Policies.Bundles)
 	if *path != "" {
 		if err := r.onFileChange(ctx, cfg.Policies.Paths); err != nil {
 			log.Warn("config changes will not be noticed; SIGHUP still reloads", "err", err)

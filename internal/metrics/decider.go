@@ -39,6 +39,14 @@ func (d *Decider) Decide(ctx context.Context, in policy.Input) (policy.Decision,
 	return dec, err
 }
 
+// Bundles is the wrapped decider's bundle revisions, when it has bundles.
+func (d *Decider) Bundles() map[string]string {
+	if b, ok := d.d.(interface{ Bundles() map[string]string }); ok {
+		return b.Bundles()
+	}
+	return nil
+}
+
 // AdmittedOrigins is the wrapped decider's.
 func (d *Decider) AdmittedOrigins() policy.Origins { return d.d.AdmittedOrigins() }
 

@@ -27,6 +27,7 @@ type Metrics struct {
 	upstreamSeconds *prometheus.HistogramVec
 	reloads         *prometheus.CounterVec
 	policy          *prometheus.GaugeVec
+	bundles         *prometheus.GaugeVec
 }
 
 // Buckets of the latency histograms, in seconds: a decision takes tens of
@@ -69,6 +70,10 @@ func New(version, revision string) *Metrics {
 			Namespace: namespace, Name: "policy_reloads_total",
 			Help: "Policy reloads by result (success, failure).",
 		}, []string{"result"}),
+		bundles: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Namespace: namespace, Name: "bundle_info",
+			Help: "1 for each active policy bundle, labelled with its name and manifest revision.",
+		}, []string{"name", "revision"}),
 		policy: prometheus.NewGaugeVec(prometheus.GaugeOpts{
 			Namespace: namespace, Name: "policy_info",
 			Help: "1 for the active policy set, labelled with its revision.",
@@ -80,7 +85,7 @@ func New(version, revision string) *Metrics {
 	})
 	build.Set(1)
 	m.reg.MustRegister(m.decisions, m.decisionSeconds, m.refusals, m.rateLimited, m.upstream, m.upstreamSeconds,
-		m.reloads, m.policy, build,
+		m.reloads, m.policy, m.bundles, build,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -99,20 +104,25 @@ func (m *Metrics) Refused(code string) {
 }
 
 // Reloaded counts a policy reload and, when it succeeded, makes revision
-// the active one.
-func (m *Metrics) Reloaded(err error, revision string) {
+// and bundles the active ones.
+func (m *Metrics) Reloaded(err error, revision string, bundles map[string]string) {
 	if err != nil {
 		m.reloads.WithLabelValues("failure").Inc()
 		return
 	}
 	m.reloads.WithLabelValues("success").Inc()
-	m.Active(revision)
+	m.Active(revision, bundles)
 }
 
-// Active marks revision as the active policy set.
-func (m *Metrics) Active(revision string) {
+// Active marks revision as the active policy set, and bundles (name ->
+// revision) as its bundles.
+func (m *Metrics) Active(revision string, bundles map[string]string) {
 	m.policy.Reset()
 	m.policy.WithLabelValues(revision).Set(1)
+	m.bundles.Reset()
+	for name, rev := range bundles {
+		m.bundles.WithLabelValues(name, rev).Set(1)
+	}
 }
 
 // CounterFunc exports a counter the guard keeps itself (the decision log's,
