@@ -37,47 +37,40 @@ var (
 	upstreamBuckets = []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10}
 )
 
+// counters, histograms and gauges of the guard's namespace.
+func counters(name, help string, labels ...string) *prometheus.CounterVec {
+	return prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: namespace, Name: name, Help: help}, labels)
+}
+
+func histograms(name, help string, buckets []float64, labels ...string) *prometheus.HistogramVec {
+	return prometheus.NewHistogramVec(prometheus.HistogramOpts{Namespace: namespace, Name: name, Help: help, Buckets: buckets}, labels)
+}
+
+func gauges(name, help string, labels ...string) *prometheus.GaugeVec {
+	return prometheus.NewGaugeVec(prometheus.GaugeOpts{Namespace: namespace, Name: name, Help: help}, labels)
+}
+
 // New registers the guard's metrics, with version and revision as
 // wwe_guard_build_info's labels.
 func New(version, revision string) *Metrics {
 	m := &Metrics{
 		reg: prometheus.NewRegistry(),
-		decisions: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Namespace: namespace, Name: "decisions_total",
-			Help: "Policy decisions by door, operation, outcome (forward, strip, refuse, error) and errorCode (what enforcement refuses with, dry-run included).",
-		}, []string{"door", "operation", "outcome", "error_code"}),
-		decisionSeconds: prometheus.NewHistogramVec(prometheus.HistogramOpts{
-			Namespace: namespace, Name: "decision_duration_seconds",
-			Help: "Time to decide one policy input.", Buckets: decisionBuckets,
-		}, []string{"operation"}),
-		refusals: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Namespace: namespace, Name: "refusals_total",
-			Help: "Answers the guard refused itself, by errorCode (policy, validation, limits, upstream failures).",
-		}, []string{"error_code"}),
+		decisions: counters("decisions_total",
+			"Policy decisions by door, operation, outcome (forward, strip, refuse, error) and errorCode (what enforcement refuses with, dry-run included).",
+			"door", "operation", "outcome", "error_code"),
+		decisionSeconds: histograms("decision_duration_seconds", "Time to decide one policy input.", decisionBuckets, "operation"),
+		refusals: counters("refusals_total",
+			"Answers the guard refused itself, by errorCode (policy, validation, limits, upstream failures).", "error_code"),
 		rateLimited: prometheus.NewCounter(prometheus.CounterOpts{
-			Namespace: namespace, Name: "rate_limited_total",
-			Help: "Requests refused by a rate limit (RATE_LIMITED).",
+			Namespace: namespace, Name: "rate_limited_total", Help: "Requests refused by a rate limit (RATE_LIMITED).",
 		}),
-		upstream: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Namespace: namespace, Name: "upstream_requests_total",
-			Help: "Calls to the upstream service by result: its status class (2xx..5xx) or error when no answer came.",
-		}, []string{"result"}),
-		upstreamSeconds: prometheus.NewHistogramVec(prometheus.HistogramOpts{
-			Namespace: namespace, Name: "upstream_request_duration_seconds",
-			Help: "Time from sending an upstream call to its answer's headers.", Buckets: upstreamBuckets,
-		}, []string{"result"}),
-		reloads: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Namespace: namespace, Name: "policy_reloads_total",
-			Help: "Policy reloads by result (success, failure).",
-		}, []string{"result"}),
-		bundles: prometheus.NewGaugeVec(prometheus.GaugeOpts{
-			Namespace: namespace, Name: "bundle_info",
-			Help: "1 for each active policy bundle, labelled with its name and manifest revision.",
-		}, []string{"name", "revision"}),
-		policy: prometheus.NewGaugeVec(prometheus.GaugeOpts{
-			Namespace: namespace, Name: "policy_info",
-			Help: "1 for the active policy set, labelled with its revision.",
-		}, []string{"revision"}),
+		upstream: counters("upstream_requests_total",
+			"Calls to the upstream service by result: its status class (2xx..5xx) or error when no answer came.", "result"),
+		upstreamSeconds: histograms("upstream_request_duration_seconds",
+			"Time from sending an upstream call to its answer's headers.", upstreamBuckets, "result"),
+		reloads: counters("policy_reloads_total", "Policy reloads by result (success, failure).", "result"),
+		bundles: gauges("bundle_info", "1 for each active policy bundle, labelled with its name and manifest revision.", "name", "revision"),
+		policy:  gauges("policy_info", "1 for the active policy set, labelled with its revision.", "revision"),
 	}
 	build := prometheus.NewGauge(prometheus.GaugeOpts{
 		Namespace: namespace, Name: "build_info", Help: "1, labelled with the binary's version and VCS revision.",
