@@ -1,10 +1,7 @@
 package guard
 
 import (
-	"bytes"
-	"compress/gzip"
 	"context"
-	"io"
 	"strings"
 	"testing"
 
@@ -78,7 +75,7 @@ func TestBundlesLoadVerifiedAndConfined(t *testing.T) {
 	}{
 		{"unsigned where a key is set", Bundle{Name: "team", Tarball: testkit.Bundle(t, "r", []string{"team"}, nil, data, nil), PublicKey: keys.Public}, "bundle team:"},
 		{"signed by another key", Bundle{Name: "team", Tarball: testkit.Bundle(t, "r", []string{"team"}, nil, data, &other), PublicKey: keys.Public}, "bundle team:"},
-		{"tampered after signing", Bundle{Name: "team", Tarball: tamper(t, signed), PublicKey: keys.Public}, "bundle team:"},
+		{"tampered after signing", Bundle{Name: "team", Tarball: testkit.TamperBundle(t, signed, `"TaxId"`, `"Notes"`), PublicKey: keys.Public}, "bundle team:"},
 		{"owns the entry point", Bundle{Name: "evil", Tarball: testkit.Bundle(t, "r", []string{"wwe"}, nil, nil, nil)}, `root "wwe" overlaps wwe/guard`},
 		{"no roots (all of data)", Bundle{Name: "evil", Tarball: testkit.Bundle(t, "r", []string{""}, nil, nil, nil)}, `root "" overlaps wwe/guard`},
 		{"a package outside its roots", Bundle{Name: "evil", Tarball: testkit.Bundle(t, "r", []string{"team"}, map[string]string{"x.rego": "package wwe.guard\n\nx := 1\n"}, nil, nil)}, "do not permit 'package wwe.guard'"},
@@ -102,27 +99,4 @@ func TestBundlesLoadVerifiedAndConfined(t *testing.T) {
 			t.Errorf("New = %v", err)
 		}
 	})
-}
-
-// tamper rewrites the bundle's data file inside the tarball, keeping its
-// signature.
-func tamper(t *testing.T, tarball []byte) []byte {
-	t.Helper()
-	zr, err := gzip.NewReader(bytes.NewReader(tarball))
-	if err != nil {
-		t.Fatal(err)
-	}
-	raw, err := io.ReadAll(zr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	changed := bytes.Replace(raw, []byte(`"TaxId"`), []byte(`"Notes"`), 1)
-	if bytes.Equal(changed, raw) {
-		t.Fatal("nothing to tamper with")
-	}
-	var out bytes.Buffer
-	zw := gzip.NewWriter(&out)
-	zw.Write(changed)
-	zw.Close()
-	return out.Bytes()
 }

@@ -2,11 +2,9 @@ package main
 
 import (
 	"bytes"
-	"compress/gzip"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -142,7 +140,7 @@ func TestE2EBundles(t *testing.T) {
 	}
 
 	for name, body := range map[string][]byte{
-		"tampered": tamperBundle(t, teamBundle(t, "r3", "Notes", &keys)),
+		"tampered": testkit.TamperBundle(t, teamBundle(t, "r3", "Notes", &keys), `"Notes"`, `"Other"`),
 		"unsigned": teamBundle(t, "r4", "TaxId", nil),
 	} {
 		srv.serve(body, false)
@@ -173,25 +171,6 @@ func TestE2EBundles(t *testing.T) {
 	}
 	expectRefusedConfig(t, writeConfig(t, "", "policies:\n  bundles:\n    - {name: team, file: missing.tar.gz}\n    - {name: team, url: "+srv.URL+"}\n"),
 		"policies.bundles[0].file:", "does not exist", "policies.bundles[1].name: team is listed twice")
-}
-
-// tamperBundle changes the bundle's data after signing.
-func tamperBundle(t *testing.T, tarball []byte) []byte {
-	t.Helper()
-	zr, err := gzip.NewReader(bytes.NewReader(tarball))
-	if err != nil {
-		t.Fatal(err)
-	}
-	raw, err := io.ReadAll(zr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	changed := bytes.Replace(raw, []byte(`"Notes"`), []byte(`"Other"`), 1)
-	var out bytes.Buffer
-	zw := gzip.NewWriter(&out)
-	zw.Write(changed)
-	zw.Close()
-	return out.Bytes()
 }
 
 // TestE2EBundlesNotReadyUntilActivated: while the bundle cannot be

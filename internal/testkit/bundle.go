@@ -2,10 +2,12 @@ package testkit
 
 import (
 	"bytes"
+	"compress/gzip"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
 	"encoding/pem"
+	"io"
 	"testing"
 
 	"github.com/open-policy-agent/opa/v1/ast"
@@ -60,4 +62,32 @@ func Bundle(tb testing.TB, revision string, roots []string, modules map[string]s
 		tb.Fatal(err)
 	}
 	return buf.Bytes()
+}
+
+// TamperBundle replaces from with to in the bundle's uncompressed tar
+// stream (a data file, say), keeping its signature: what an attacker
+// between the bundle server and the guard could do.
+func TamperBundle(tb testing.TB, tarball []byte, from, to string) []byte {
+	tb.Helper()
+	zr, err := gzip.NewReader(bytes.NewReader(tarball))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	raw, err := io.ReadAll(zr)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	changed := bytes.Replace(raw, []byte(from), []byte(to), 1)
+	if bytes.Equal(changed, raw) {
+		tb.Fatalf("no %q in the bundle to tamper with", from)
+	}
+	var out bytes.Buffer
+	zw := gzip.NewWriter(&out)
+	if _, err := zw.Write(changed); err != nil {
+		tb.Fatal(err)
+	}
+	if err := zw.Close(); err != nil {
+		tb.Fatal(err)
+	}
+	return out.Bytes()
 }
