@@ -2,6 +2,7 @@ package guard
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 	"sort"
 	"strings"
@@ -17,7 +18,15 @@ type Bundle struct {
 	Name      string
 	Tarball   []byte
 	PublicKey string
+	// MaxFileBytes bounds each file of the bundle once decompressed; 0
+	// means DefaultBundleFileBytes.
+	MaxFileBytes int64
 }
+
+// DefaultBundleFileBytes bounds one file of a bundle once decompressed:
+// OPA's reader allows 1 GiB a file, and a small .tar.gz can expand to
+// that (a gzip bomb).
+const DefaultBundleFileBytes = 64 << 20
 
 // reservedRoots are the documents a bundle may not own: the guard's entry
 // point and the config's options.
@@ -69,7 +78,7 @@ func loadBundles(bundles []Bundle, modules map[string]*ast.Module, docs map[stri
 
 func readBundle(b Bundle) (bundle.Bundle, error) {
 	r := bundle.NewCustomReader(bundle.NewTarballLoaderWithBaseURL(bytes.NewReader(b.Tarball), "")).
-		WithRegoVersion(ast.RegoV1).WithProcessAnnotations(true)
+		WithRegoVersion(ast.RegoV1).WithProcessAnnotations(true).WithSizeLimitBytes(cmp.Or(b.MaxFileBytes, DefaultBundleFileBytes))
 	if b.PublicKey == "" {
 		r = r.WithSkipBundleVerification(true)
 	} else {

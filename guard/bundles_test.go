@@ -100,3 +100,19 @@ func TestBundlesLoadVerifiedAndConfined(t *testing.T) {
 		}
 	})
 }
+
+// TestBundleFileOverTheLimitIsRefused: a bundle whose file expands past
+// the per-file limit is refused before it is held whole — a small
+// .tar.gz can hold a file of gigabytes (a gzip bomb).
+func TestBundleFileOverTheLimitIsRefused(t *testing.T) {
+	t.Parallel()
+	big := map[string]any{"team": map[string]any{"blob": strings.Repeat("x", 4<<10)}}
+	tarball := testkit.Bundle(t, "r", []string{"team"}, nil, big, nil)
+	_, err := New(context.Background(), bundledConfig(Bundle{Name: "team", Tarball: tarball, MaxFileBytes: 1 << 10}))
+	if err == nil || !strings.Contains(err.Error(), "bundle team:") {
+		t.Errorf("New = %v, want the bundle refused for its size", err)
+	}
+	if _, err := New(context.Background(), bundledConfig(Bundle{Name: "team", Tarball: tarball, MaxFileBytes: 64 << 10})); err != nil {
+		t.Errorf("under the limit: %v", err)
+	}
+}
