@@ -1,13 +1,17 @@
 package main
 
 import (
+	"context"
 	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/redis/go-redis/v9"
 )
 
 // startRedis runs redis-server on a free loopback port until the test ends
@@ -81,4 +85,34 @@ func TestE2ERateLimitsSharedInRedis(t *testing.T) {
 	send(t, http.MethodPatch, a+"/v1/interactions/1/user-data", `{"Notes":"n"}`).expect(t, http.StatusOK, "")
 
 	expectRefusedConfig(t, writeConfig(t, "", "rateLimits:\n  store: redis\n"), "rateLimits: store redis and redis.url go together")
+}
+
+// TestRedisConnectionsClosedOnStop: a stopped guard leaves no connection
+// open to Redis (the store is closed with the server).
+func TestRedisConnectionsClosedOnStop(t *testing.T) {
+	t.Parallel()
+	addr, _ := startRedis(t)
+	options := e2eOptions + "  service-client-api.rate-limit.interaction.getByInteractionId: 10\n"
+	base, stop := startGuardStoppable(t, "--config", writeConfig(t, options, "rateLimits:\n  store: redis\n  redis:\n    url: redis://"+addr+"/0\n"))
+	send(t, http.MethodGet, base+"/v1/interactions/1", "").expect(t, http.StatusOK, "")
+	admin := redis.NewClient(&redis.Options{Addr: addr})
+	defer admin.Close()
+	others := func() int {
+		list, err := admin.ClientList(context.Background()).Result()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return strings.Count(strings.TrimSpace(list), "\n") // every line but the admin's own
+	}
+	if n := others(); n == 0 {
+		t.Fatal("the guard holds no connection to Redis while serving")
+	}
+	if err := stop(); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(5 * time.Second); others() != 0; time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d connections to Redis left after the guard stopped", others())
+		}
+	}
 }

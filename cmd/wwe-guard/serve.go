@@ -70,6 +70,9 @@ func serveCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		ln.Close()
 		return err
 	}
+	if closer, ok := cfg.rateStore.(io.Closer); ok {
+		defer closer.Close() // after the server: no request uses the store any more
+	}
 	m := newMetrics()
 	tracer, err := cfg.Tracing.newTracer(ctx)
 	if err != nil {
