@@ -38,13 +38,12 @@ const warnEvery = 10 * time.Second
 // their line and append it to the waiting batch; one goroutine writes the
 // batch every logInterval.
 type decisionLog struct {
-	out         io.Writer
-	w           *bufio.Writer
-	labelsJSON  []byte             // the entry's labels (app, version, ...), encoded once, without the closing brace
-	console     bool               // written to stdout: carries OPA's console type
-	enforcement policy.Enforcement // the engine's at start: for an entry whose meta names none
-	mask        bool               // user-data values "***" (decisionLog.values: mask)
-	log         *slog.Logger
+	out        io.Writer
+	w          *bufio.Writer
+	labelsJSON []byte // the entry's labels (app, version, ...), encoded once, without the closing brace
+	console    bool   // written to stdout: carries OPA's console type
+	mask       bool   // user-data values "***" (decisionLog.values: mask)
+	log        *slog.Logger
 
 	mu       sync.Mutex
 	batch    []byte     // encoded lines waiting for the writer
@@ -69,13 +68,13 @@ type LogStats struct {
 	Capacity int    // size of the buffer
 }
 
-func newDecisionLog(w io.Writer, capacity int, labels map[string]string, enforcement policy.Enforcement, mask bool, log *slog.Logger) *decisionLog {
+func newDecisionLog(w io.Writer, capacity int, labels map[string]string, mask bool, log *slog.Logger) *decisionLog {
 	all := map[string]string{"app": "wwe-guard"}
 	for k, v := range labels {
 		all[k] = v
 	}
 	l := &decisionLog{
-		out: w, w: bufio.NewWriterSize(w, 64<<10), enforcement: enforcement, mask: mask, log: log,
+		out: w, w: bufio.NewWriterSize(w, 64<<10), mask: mask, log: log,
 		capacity: capacity, kick: make(chan struct{}, 1), done: make(chan struct{}),
 	}
 	l.room = sync.NewCond(&l.mu)

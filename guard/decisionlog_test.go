@@ -43,7 +43,7 @@ func recordN(l *decisionLog, n int) {
 func TestDecisionLogFullBufferWaits(t *testing.T) {
 	t.Parallel()
 	g := &gate{open: make(chan struct{})}
-	l := newDecisionLog(g, 2, nil, policy.Enforce, true, quietLog())
+	l := newDecisionLog(g, 2, nil, true, quietLog())
 	done := make(chan struct{})
 	go func() { recordN(l, 20); close(done) }()
 	for l.stats().Waits == 0 {
@@ -73,7 +73,7 @@ func (failing) Write([]byte) (int, error) { return 0, errors.New("disk full") }
 // as failed, never as written.
 func TestDecisionLogCountsFailedWrites(t *testing.T) {
 	t.Parallel()
-	l := newDecisionLog(failing{}, 8, nil, policy.Enforce, true, quietLog())
+	l := newDecisionLog(failing{}, 8, nil, true, quietLog())
 	recordN(l, 5)
 	if err := l.close(context.Background()); err != nil {
 		t.Fatal(err)
@@ -87,7 +87,7 @@ func TestDecisionLogCountsFailedWrites(t *testing.T) {
 func TestDecisionLogAfterClose(t *testing.T) {
 	t.Parallel()
 	var buf syncbuf.Buffer
-	l := newDecisionLog(&buf, 8, nil, policy.Enforce, true, quietLog())
+	l := newDecisionLog(&buf, 8, nil, true, quietLog())
 	recordN(l, 3)
 	if err := l.close(context.Background()); err != nil {
 		t.Fatal(err)
@@ -108,7 +108,7 @@ func TestDecisionLogCloseGivesUp(t *testing.T) {
 	t.Parallel()
 	g := &gate{open: make(chan struct{})}
 	defer close(g.open)
-	l := newDecisionLog(g, 8, nil, policy.Enforce, true, quietLog())
+	l := newDecisionLog(g, 8, nil, true, quietLog())
 	recordN(l, 3)
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
 	defer cancel()

@@ -87,7 +87,7 @@ func New(ctx context.Context, cfg Config) (*Engine, error) {
 	}
 	e.printer = logPrinter{log: e.log}
 	if cfg.DecisionLog != nil {
-		e.dlog = newDecisionLog(cfg.DecisionLog, logBuffer, cfg.Labels, cfg.Enforcement, cfg.LogValues != KeepValues, e.log)
+		e.dlog = newDecisionLog(cfg.DecisionLog, logBuffer, cfg.Labels, cfg.LogValues != KeepValues, e.log)
 		e.dlog.console = cfg.ConsoleLog
 	}
 	if err := e.Reload(ctx); err != nil {

@@ -1,7 +1,6 @@
 package guard
 
 import (
-	"cmp"
 	"encoding/json"
 	"strconv"
 	"time"
@@ -71,7 +70,7 @@ func (l *decisionLog) encodeEntry(buf []byte, id string, start time.Time, input 
 	buf = append(buf, `,"metrics":{"timer_rego_query_eval_ns":`...)
 	buf = strconv.AppendInt(buf, evalNS, 10)
 	buf = append(buf, `},"enforcement":`...)
-	buf = appendString(buf, string(cmp.Or(meta.enforcement, l.enforcement)))
+	buf = appendString(buf, string(meta.enforcement))
 	if err == nil {
 		buf = append(buf, `,"outcome":{"action":`...)
 		buf = appendString(buf, string(d.Verdict.Action))

@@ -39,13 +39,13 @@ type logOutcome struct {
 }
 
 // newLogEntry builds the reference entry of one decision.
-func newLogEntry(l *decisionLog, id string, start time.Time, in *policy.Input, d policy.Decision, err error, evalNS int64, revision string) *logEntry {
+func newLogEntry(l testEntryLog, id string, start time.Time, in *policy.Input, d policy.Decision, err error, evalNS int64, revision string) *logEntry {
 	entry := &logEntry{
 		DecisionID:  id,
 		Timestamp:   start.UTC().Format(time.RFC3339Nano),
 		Path:        decisionPath,
 		Input:       document(in, l.mask),
-		Labels:      labelsOf(l, revision),
+		Labels:      labelsOf(l.decisionLog, revision),
 		Metrics:     map[string]any{"timer_rego_query_eval_ns": evalNS},
 		Enforcement: l.enforcement,
 	}
@@ -71,11 +71,17 @@ func newLogEntry(l *decisionLog, id string, start time.Time, in *policy.Input, d
 	return entry
 }
 
-// testLog is a decision log with no writer, for encoding entries.
-func testLog(labels map[string]string, enforcement policy.Enforcement, mask bool) *decisionLog {
-	l := &decisionLog{enforcement: enforcement, mask: mask}
+// testEntryLog is a decision log with no writer, for encoding entries,
+// and the enforcement of the policy set its entries name.
+type testEntryLog struct {
+	*decisionLog
+	enforcement policy.Enforcement
+}
+
+func testLog(labels map[string]string, enforcement policy.Enforcement, mask bool) testEntryLog {
+	l := &decisionLog{mask: mask}
 	l.labelsJSON = labelsPrefix(labels)
-	return l
+	return testEntryLog{decisionLog: l, enforcement: enforcement}
 }
 
 // labelsOf decodes the labels the log encoded once, with the entry's
@@ -99,10 +105,10 @@ func mustInputValue(t testing.TB, in *policy.Input) ast.Value {
 
 // encodedEntry encodes one entry with encodeEntry and, as the reference,
 // with encoding/json from newLogEntry; both decoded for comparison.
-func encodedEntry(t testing.TB, l *decisionLog, in *policy.Input, d policy.Decision, err error) (got, want any) {
+func encodedEntry(t testing.TB, l testEntryLog, in *policy.Input, d policy.Decision, err error) (got, want any) {
 	t.Helper()
 	start := time.Date(2026, 11, 25, 1, 2, 3, 456, time.UTC)
-	line := l.encodeEntry(nil, "id-1", start, mustInputValue(t, in), d, err, 1234, entryMeta{revision: "rev-1"})
+	line := l.encodeEntry(nil, "id-1", start, mustInputValue(t, in), d, err, 1234, entryMeta{revision: "rev-1", enforcement: l.enforcement})
 	if len(line) == 0 || line[len(line)-1] != '\n' {
 		t.Fatalf("line does not end in a newline: %q", line)
 	}
