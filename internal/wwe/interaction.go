@@ -79,13 +79,17 @@ type MarkdoneBlock struct {
 	Application    string `json:"application,omitempty"` // the authenticated owner, when there is one
 }
 
-// Owner is who a block belongs to: its application, or its origin when no
-// caller authentication named one.
-func (b MarkdoneBlock) Owner() string {
-	if b.Application != "" {
-		return "application " + b.Application
+// Owner is who a block belongs to (CallerKey).
+func (b MarkdoneBlock) Owner() string { return CallerKey(b.Application, b.Origin) }
+
+// CallerKey names a caller: by its authenticated application, or by its
+// origin when no caller authentication named one. Markdone blocks belong to
+// it and rate limits count by it.
+func CallerKey(application, origin string) string {
+	if application != "" {
+		return "application " + application
 	}
-	return "origin " + b.Origin
+	return "origin " + origin
 }
 
 // Party is one party of an interaction. Name is the one attribute the
