@@ -112,6 +112,8 @@ func TestE2EJWT(t *testing.T) {
 	claims := map[string]any{"app": "crm", "sub": "agent-7"}
 	id := send(t, http.MethodPatch, write, `{"Notes":"n"}`, bearer(is.token(jwa.RS256(), is.rsa, claims))...).expect(t, http.StatusOK, "").header.Get("X-Decision-Id")
 	send(t, http.MethodPatch, write, `{"Notes":"m"}`, bearer(is.token(jwa.ES256(), is.ec, claims))...).expect(t, http.StatusOK, "")
+	// The scheme's name is case-insensitive (RFC 9110 §11.1).
+	send(t, http.MethodGet, base+"/v1/interactions/1", "", "Authorization", "bearer "+is.token(jwa.RS256(), is.rsa, claims)).expect(t, http.StatusOK, "")
 	log := readLogUntil(t, filepath.Join(filepath.Dir(cfg), "decisions.jsonl"), id)
 	if !strings.Contains(log, `"agentId":"agent-7","application":"crm"`) {
 		t.Errorf("the decision log lacks the token's application and agent:\n%s", log)

@@ -105,8 +105,8 @@ func (c *Callers) Authenticate(r *http.Request) (policy.Caller, bool, error) {
 	case len(authz) == 0:
 		return policy.Caller{}, false, nil
 	}
-	token, ok := strings.CutPrefix(authz[0], "Bearer ")
-	if len(authz) > 1 || !ok || c.JWT == nil {
+	scheme, token, _ := strings.Cut(authz[0], " ")
+	if len(authz) > 1 || !strings.EqualFold(scheme, "Bearer") || c.JWT == nil { // schemes are case-insensitive
 		return policy.Caller{}, true, ErrBadToken
 	}
 	caller, err := c.JWT.Verify(strings.TrimSpace(token))
