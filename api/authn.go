@@ -54,7 +54,11 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 		if s.v3 != nil && (strings.HasPrefix(path, "/workspace/") || strings.HasPrefix(path, "/auth/")) {
 			return next(c)
 		}
-		required := path == "/v1" || strings.HasPrefix(path, "/v1/")
+		// A browser's WebSocket sends no headers: a socket authenticates
+		// by its first message instead (DESIGN.md §2.5), and the relay
+		// script is public.
+		open := r.Method == http.MethodGet && (path == socketPath || path == relayScriptPath)
+		required := (path == "/v1" || strings.HasPrefix(path, "/v1/")) && !open
 		if err := s.auth.Ready(); err != nil && required {
 			return s.fail(c, restReply{}, wwe.Errorf(wwe.CodeNotReady, "caller authentication is not ready"))
 		}

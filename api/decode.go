@@ -21,6 +21,17 @@ type member struct {
 	value any
 }
 
+// without returns o less its members called name; o itself is unchanged.
+func (o object) without(name string) object {
+	out := make(object, 0, len(o))
+	for _, m := range o {
+		if m.name != name {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
 // get returns the value of the member called name.
 func (o object) get(name string) (any, bool) {
 	for _, m := range o {

@@ -16,6 +16,8 @@ import (
 // that posts envelopes over HTTP matches replies by its connection.
 type envelope struct {
 	op          wwe.Operation
+	event       string // on a socket: subscribe or unsubscribe, instead of a request
+	data        any    // the event's data
 	parameters  []any
 	referenceID any // a string or a json.Number; nil when absent or of another type
 	frameID     policy.FrameID
@@ -24,8 +26,14 @@ type envelope struct {
 // parseEnvelope checks the fields of obj in document order and reports the
 // first problem. The referenceId is read first, so that a reply to an
 // envelope refused for any other reason still echoes it.
-func parseEnvelope(obj object) (envelope, error) {
+func parseEnvelope(obj object) (envelope, error) { return parseMessage(obj, false) }
+
+// parseMessage is parseEnvelope for a message of the SCAPI socket too
+// (events): there a message is either a request or a subscribe or
+// unsubscribe event with its data (DESIGN.md §2.5).
+func parseMessage(obj object, events bool) (envelope, error) {
 	var env envelope
+	hasData := false
 	if raw, ok := obj.get("referenceId"); ok {
 		env.referenceID = referenceID(raw)
 	}
@@ -69,9 +77,31 @@ func parseEnvelope(obj object) (envelope, error) {
 			default:
 				return env, invalid("frameId must be a string or a number")
 			}
+		case "event":
+			if !events {
+				return env, invalid("unknown envelope field %q", m.name)
+			}
+			name, _ := m.value.(string)
+			if name != eventSubscribe && name != eventUnsubscribe {
+				return env, invalid("event must be %q or %q", eventSubscribe, eventUnsubscribe)
+			}
+			env.event = name
+		case "data":
+			if !events {
+				return env, invalid("unknown envelope field %q", m.name)
+			}
+			env.data, hasData = m.value, true
 		default:
 			return env, invalid("unknown envelope field %q", m.name)
 		}
+	}
+	switch {
+	case env.event != "" && (hasRequest || env.parameters != nil):
+		return env, invalid("a %s message carries no request or parameters", env.event)
+	case env.event != "":
+		return env, nil
+	case hasData:
+		return env, invalid("data goes with a subscribe or unsubscribe event")
 	}
 	if !hasRequest {
 		return env, invalid("request is required")

@@ -29,28 +29,13 @@ func (s *Server) events(c echo.Context) error {
 		return s.fail(c, restReply{}, err)
 	}
 	cl := &call{op: wwe.OpSubscribe, door: policy.DoorV1, caller: s.caller(c.Request())}
-	d := s.currentDecider()
-	if d == nil {
-		return s.fail(c, restReply{}, wwe.Errorf(wwe.CodeNotReady, "policies are not loaded yet"))
-	}
-	if err := s.limit(c.Request().Context(), d, cl); err != nil {
-		return s.fail(c, restReply{}, err)
-	}
-	ctx := c.Request().Context()
-	dec, err := s.decide(ctx, d, cl.input(nil))
-	if err != nil {
-		return s.fail(c, restReply{}, err)
-	}
-	c.Response().Header().Set(headerDecisionID, dec.ID)
-	if dec.Verdict.Action == policy.Refuse {
-		return s.fail(c, restReply{}, dec.Verdict.Err)
-	}
-	m, leave, err := s.join(cl, want)
+	m, leave, err := s.subscribe(c, cl, want)
 	if err != nil {
 		return s.fail(c, restReply{}, err)
 	}
 	defer leave()
 
+	ctx := c.Request().Context()
 	w := c.Response()
 	rc := http.NewResponseController(w.Writer)
 	w.Header().Set(echo.HeaderContentType, "text/event-stream")
@@ -104,4 +89,27 @@ func subscriptions(param string) (map[string]bool, error) {
 		want[name] = true
 	}
 	return want, nil
+}
+
+// subscribe decides cl's subscription to the events want names, as every
+// door does: rate limits, the decision (its id set on c's response), then
+// a member of the feed, which leave ends.
+func (s *Server) subscribe(c echo.Context, cl *call, want map[string]bool) (*subscriber, func(), error) {
+	d := s.currentDecider()
+	if d == nil {
+		return nil, nil, wwe.Errorf(wwe.CodeNotReady, "policies are not loaded yet")
+	}
+	ctx := c.Request().Context()
+	if err := s.limit(ctx, d, cl); err != nil {
+		return nil, nil, err
+	}
+	dec, err := s.decide(ctx, d, cl.input(nil))
+	if err != nil {
+		return nil, nil, err
+	}
+	c.Response().Header().Set(headerDecisionID, dec.ID)
+	if dec.Verdict.Action == policy.Refuse {
+		return nil, nil, dec.Verdict.Err
+	}
+	return s.join(cl, want)
 }

@@ -48,7 +48,7 @@ func (s *Server) limit(ctx context.Context, d Decider, cl *call) error {
 	if !d.AdmittedOrigins().Admits(cl.caller.Origin) {
 		return nil
 	}
-	return s.rate.Load().take(ctx, wwe.CallerKey(cl.caller.Application, cl.caller.Origin), cl.op)
+	return s.rate.Load().take(ctx, cl.callerKey(), cl.op)
 }
 
 // attempt is one look-up, decision and forward of cl; fresh reads the

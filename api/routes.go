@@ -50,7 +50,8 @@ var scapiRequests = map[wwe.Operation]scapiRequest{
 }
 
 // routes lays out the whole HTTP surface (DESIGN.md §2.1): the tables above,
-// the event stream, the SCAPI door and the probes.
+// the event stream, the SCAPI doors (envelope and socket), the relay script,
+// the demo's pages and the probes.
 func (s *Server) routes() *echo.Echo {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
@@ -71,6 +72,7 @@ func (s *Server) routes() *echo.Echo {
 		}
 		v1.GET("/events", s.notImplemented)
 		v1.POST("/scapi", s.notImplemented)
+		v1.GET("/scapi/ws", s.notImplemented)
 		return e
 	}
 	for _, r := range restRoutes {
@@ -78,6 +80,12 @@ func (s *Server) routes() *echo.Echo {
 	}
 	v1.GET("/events", s.events)
 	v1.POST("/scapi", s.scapi)
+	v1.GET("/scapi/ws", s.scapiSocket)
+	v1.GET("/scapi/relay.js", s.relayScript)
+	if s.demo {
+		e.GET(demoPath+"*", demoPages())
+		e.GET("/demo", func(c echo.Context) error { return c.Redirect(http.StatusFound, demoPath) })
+	}
 	if s.tokens != nil {
 		v1.POST("/scapi/token", s.sessionToken)
 	}

@@ -80,6 +80,15 @@ type Config struct {
 	// Refused, when set, hears the errorCode of every answer the guard
 	// refuses itself (for metrics).
 	Refused func(code wwe.Code)
+	// Relays are the pages whose sockets stamp each message with its
+	// frame's origin (scapi.relays, DESIGN.md §2.5).
+	Relays []Relay
+	// SocketPing is how often a SCAPI socket is pinged (two missed pongs
+	// cut it), SocketIdle how long one with no message and no subscription
+	// stays open. Zero means 30s and 5m.
+	SocketPing, SocketIdle time.Duration
+	// Demo serves the demo page at /demo/.
+	Demo bool
 }
 
 // Server serves the guarded Interaction API.
@@ -102,8 +111,13 @@ type Server struct {
 	trustCallerApplication bool
 
 	streamWriteTimeout time.Duration
-	stopping           chan struct{} // closed by EndStreams
-	draining           atomic.Bool   // set by Drain: /ready answers 503
+	sockets            atomic.Int64            // SCAPI sockets open
+	relays             atomic.Pointer[[]Relay] // scapi.relays, swapped whole by SetRelays
+	socketPing         time.Duration           // how often a SCAPI socket is pinged
+	socketIdle         time.Duration           // how long a SCAPI socket may stay idle
+	demo               bool                    // serve the demo page
+	stopping           chan struct{}           // closed by EndStreams
+	draining           atomic.Bool             // set by Drain: /ready answers 503
 	stopOnce           sync.Once
 }
 
@@ -120,6 +134,14 @@ func New(cfg Config) *Server {
 		s.streamWriteTimeout = defaultStreamWriteTimeout
 	}
 	s.SetLimits(cfg.Limits, cfg.RateLimits)
+	s.SetRelays(cfg.Relays)
+	s.socketPing, s.socketIdle, s.demo = cfg.SocketPing, cfg.SocketIdle, cfg.Demo
+	if s.socketPing <= 0 {
+		s.socketPing = defaultSocketPing
+	}
+	if s.socketIdle <= 0 {
+		s.socketIdle = defaultSocketIdle
+	}
 	if s.refused == nil {
 		s.refused = func(wwe.Code) {}
 	}
@@ -138,6 +160,13 @@ func New(cfg Config) *Server {
 	}
 	s.echo = s.routes()
 	return s
+}
+
+// SetRelays replaces the relay pages (scapi.relays); sockets already open
+// keep what they were.
+func (s *Server) SetRelays(relays []Relay) {
+	r := append([]Relay(nil), relays...)
+	s.relays.Store(&r)
 }
 
 // SetDecider installs the decider; the server is ready once it has one.

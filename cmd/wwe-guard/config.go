@@ -54,6 +54,7 @@ type config struct {
 		} `yaml:"redis"`
 	} `yaml:"rateLimits"`
 	Auth     authConfig    `yaml:"auth"`
+	SCAPI    scapiConfig   `yaml:"scapi"`
 	Tracing  tracingConfig `yaml:"tracing"`
 	Log      logConfig     `yaml:"log"`
 	Metrics  metricsConfig `yaml:"metrics"`
@@ -92,6 +93,7 @@ func defaultConfig() config {
 	c.DecisionLog.Output = "stdout"
 	c.DecisionLog.Values = "mask"
 	c.Workspace = defaultWorkspaceConfig()
+	c.SCAPI = defaultSCAPIConfig()
 	return c
 }
 

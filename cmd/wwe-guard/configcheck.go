@@ -85,6 +85,7 @@ func (c *config) validate() []string {
 	problems = append(problems, c.upstreamProblems()...)
 	problems = append(problems, c.TLS.problems()...)
 	problems = append(problems, c.Auth.problems()...)
+	problems = append(problems, c.SCAPI.problems(len(c.Auth.APIKeys) > 0 || c.Auth.JWT != nil)...)
 	if (c.RateLimits.Store == "redis") != (c.RateLimits.Redis.URL != "") {
 		problems = append(problems, "rateLimits: store redis and redis.url go together")
 	}
@@ -124,7 +125,7 @@ func yamlPath(ns string) string {
 		parts[i] = strings.ToLower(p[:1]) + p[1:]
 	}
 	path := strings.Join(parts, ".")
-	return strings.NewReplacer("uRL", "url", "publicURL", "publicURL", "tLS", "tls", "cAFile", "caFile", "jWT", "jwt", "jWKSURL", "jwksURL", "jWKSFile", "jwksFile", "aPIKeys", "apiKeys", "tokenTTL", "tokenTTL", "oTLPEndpoint", "otlpEndpoint").Replace(path)
+	return strings.NewReplacer("uRL", "url", "publicURL", "publicURL", "tLS", "tls", "cAFile", "caFile", "jWT", "jwt", "jWKSURL", "jwksURL", "jWKSFile", "jwksFile", "aPIKeys", "apiKeys", "tokenTTL", "tokenTTL", "oTLPEndpoint", "otlpEndpoint", "sCAPI", "scapi").Replace(path)
 }
 
 func describe(fe validator.FieldError) string {

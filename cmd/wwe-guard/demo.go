@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"net"
 	"strings"
 )
 
@@ -11,6 +12,7 @@ import (
 // and markdone blocked until a disposition is set.
 func demoConfig() config {
 	cfg := defaultConfig()
+	cfg.SCAPI.Demo = true
 	cfg.Options = map[string]any{
 		"service-client-api.user-data.write-allowed": "DispositionCode,Notes,CustomerSegment",
 		"service-client-api.user-data.read-allowed":  "DispositionCode,Notes,CustomerSegment,Subject",
@@ -35,7 +37,23 @@ Try:
   curl -s -X POST BASE/v1/interactions/1/markdone
   # the event stream
   curl -sN 'BASE/v1/events?subscribe=interaction,markdone'
+
+In a browser, BASE/demo/ shows a CRM page calling the guard through the SCAPI relay.
 `
+
+// demoRelays are the origins the demo's own /demo/ page is browsed from:
+// its listen address's port on the loopback names.
+func demoRelays(addr string) []relayConfig {
+	_, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return nil
+	}
+	var out []relayConfig
+	for _, host := range []string{"127.0.0.1", "localhost", "[::1]"} {
+		out = append(out, relayConfig{Origin: "http://" + host + ":" + port})
+	}
+	return out
+}
 
 func printDemo(w io.Writer, addr string) {
 	fmt.Fprint(w, strings.ReplaceAll(demoLines, "BASE", "http://"+addr))

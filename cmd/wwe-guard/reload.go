@@ -69,6 +69,7 @@ func (r *reloader) reload(ctx context.Context, why string) {
 	}
 	next.rateStore = r.running.rateStore
 	r.server.SetLimits(next.limits(), next.rateLimits.WithStore(next.rateStore))
+	r.server.SetRelays(next.SCAPI.relays())
 	r.level.Set(next.Log.level())
 	r.running = next
 	r.done(nil, why)
@@ -106,6 +107,7 @@ func restartOnly(running, next config) []string {
 	check("shutdown", running.Shutdown == next.Shutdown)
 	check("auth", reflect.DeepEqual(running.Auth, next.Auth))
 	check("tracing", running.Tracing == next.Tracing)
+	check("scapi", running.SCAPI.Demo == next.SCAPI.Demo && running.SCAPI.Ping == next.SCAPI.Ping && running.SCAPI.Idle == next.SCAPI.Idle)
 	check("policies.bundles", reflect.DeepEqual(running.Policies.Bundles, next.Policies.Bundles))
 	check("rateLimits.store", running.RateLimits.Store == next.RateLimits.Store && running.RateLimits.Redis == next.RateLimits.Redis)
 	return fields
@@ -118,6 +120,7 @@ func (c *config) keepRestartOnly(running config) {
 	c.Log.Format, c.Log.Access = running.Log.Format, running.Log.Access
 	c.RateLimits.Store, c.RateLimits.Redis = running.RateLimits.Store, running.RateLimits.Redis
 	c.Tracing = running.Tracing
+	c.SCAPI.Demo, c.SCAPI.Ping, c.SCAPI.Idle = running.SCAPI.Demo, running.SCAPI.Ping, running.SCAPI.Idle
 	c.Policies.Bundles = running.Policies.Bundles
 }
 

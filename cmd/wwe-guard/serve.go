@@ -65,6 +65,9 @@ func serveCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	addr := ln.Addr().String()
 	log.Info("listening", "addr", addr, "tls", cfg.TLS.enabled(), "mtls", cfg.TLS.ClientCAFile != "", "upstream", cfg.Upstream.Kind, "enforcement", cfg.Enforcement)
 
+	if demo {
+		cfg.SCAPI.Relays = demoRelays(addr)
+	}
 	apiCfg, err := cfg.server(ctx, log)
 	if err != nil {
 		ln.Close()
@@ -142,7 +145,8 @@ const logFlushTimeout = 10 * time.Second
 // server is the API server's configuration: the service of the upstream
 // kind and, for kind workspace, the Workspace API v3 door.
 func (c *config) server(ctx context.Context, log *slog.Logger) (api.Config, error) {
-	out := api.Config{Limits: c.limits(), RateLimits: c.rateLimits, Logger: log}
+	out := api.Config{Limits: c.limits(), RateLimits: c.rateLimits, Logger: log,
+		Relays: c.SCAPI.relays(), Demo: c.SCAPI.Demo, SocketPing: c.SCAPI.Ping, SocketIdle: c.SCAPI.Idle}
 	authenticator, err := c.Auth.authenticator(ctx, log)
 	if err != nil {
 		return out, err

@@ -1,0 +1,330 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/coder/websocket"
+	"github.com/labstack/echo/v4"
+
+	"github.com/wwe-guard/wwe-guard/internal/policy"
+	"github.com/wwe-guard/wwe-guard/internal/wwe"
+)
+
+// The SCAPI message channel's bounds (DESIGN.md §2.5).
+const (
+	socketInFlight    = 32  // requests in flight on one socket; beyond, the guard stops reading
+	socketQueue       = 256 // messages waiting to be written; beyond, the socket is cut
+	defaultSocketPing = 30 * time.Second
+	defaultSocketIdle = 5 * time.Minute
+	socketPath        = "/v1/scapi/ws"
+)
+
+// Relay is a page that relays its frames' SCAPI messages (scapi.relays):
+// on a socket it opens, the origin each message is stamped with is the
+// caller's. With caller authentication, the socket must also have
+// authenticated as Application.
+type Relay struct {
+	Origin      string
+	Application string
+}
+
+// socket is one SCAPI WebSocket: requests are read one message at a time
+// and run concurrently; replies and events share one queue to the writer.
+type socket struct {
+	s      *Server
+	conn   *websocket.Conn
+	req    *http.Request // the handshake, whose context the calls do not use
+	ctx    context.Context
+	cancel context.CancelFunc
+	origin string // the handshake's Origin
+
+	who    policy.Caller // the application and agent it authenticated as
+	authed bool          // caller authentication is off, or the socket has passed it
+	relay  *Relay        // set on a listed relay's socket
+
+	out      chan []byte
+	slots    chan struct{} // one per message being handled
+	lastSeen atomic.Int64  // unix nanoseconds of the last message read
+	closing  sync.Once
+	closeRun atomic.Bool   // close started the closing handshake
+	closed   chan struct{} // closed when that handshake is over
+
+	mu      sync.Mutex
+	subs    map[string]*subscription
+	lastSub int
+}
+
+// scapiSocket serves GET /v1/scapi/ws. A browser's Origin must be one the
+// policies admit or a listed relay's before the socket opens; everything
+// after that is decided per message.
+func (s *Server) scapiSocket(c echo.Context) error {
+	r := c.Request()
+	d := s.currentDecider()
+	if d == nil {
+		return s.fail(c, restReply{}, wwe.Errorf(wwe.CodeNotReady, "policies are not loaded yet"))
+	}
+	origin := r.Header.Get(echo.HeaderOrigin)
+	if origin != "" && !s.relayOrigin(origin) && !d.AdmittedOrigins().Admits(origin) {
+		return s.fail(c, restReply{}, wwe.Errorf(wwe.CodeRequestNotAllowed, "origin %q may not open a SCAPI socket", origin))
+	}
+	// The origin was checked above, against the policies and the relays.
+	conn, err := websocket.Accept(c.Response(), r, &websocket.AcceptOptions{InsecureSkipVerify: true})
+	if err != nil {
+		s.log.Info("SCAPI socket handshake failed", "err", err)
+		return nil
+	}
+	ctx, cancel := context.WithCancel(context.WithoutCancel(r.Context()))
+	k := &socket{
+		s: s, conn: conn, req: r, ctx: ctx, cancel: cancel, origin: origin,
+		out: make(chan []byte, socketQueue), slots: make(chan struct{}, socketInFlight),
+		subs: map[string]*subscription{}, closed: make(chan struct{}),
+	}
+	if who, ok := r.Context().Value(identityKey{}).(policy.Caller); ok || s.auth == nil {
+		k.authenticated(who)
+	}
+	s.sockets.Add(1)
+	defer s.sockets.Add(-1)
+	k.serve()
+	return nil
+}
+
+// relayOrigin reports whether origin is a listed relay's.
+func (s *Server) relayOrigin(origin string) bool {
+	for _, r := range *s.relays.Load() {
+		if r.Origin == origin {
+			return true
+		}
+	}
+	return false
+}
+
+// authenticated records who the socket is and, with it, whether it is a
+// relay's: the relay's origin and, with caller authentication, its
+// application.
+func (k *socket) authenticated(who policy.Caller) {
+	k.who, k.authed = who, true
+	for _, r := range *k.s.relays.Load() {
+		if r.Origin == k.origin && (k.s.auth == nil || r.Application == who.Application) {
+			k.relay = &r
+			return
+		}
+	}
+}
+
+// serve reads messages until the socket closes, then ends its
+// subscriptions.
+func (k *socket) serve() {
+	k.seen()
+	go k.write()
+	go k.keepAlive()
+	defer k.end()
+	for {
+		select {
+		case k.slots <- struct{}{}:
+		case <-k.ctx.Done():
+			return
+		}
+		msg, binary, err := k.read()
+		if err != nil {
+			return
+		}
+		if binary {
+			k.answer(func(c echo.Context) error {
+				return k.s.fail(c, &scapiReply{}, invalid("SCAPI messages are JSON text frames"))
+			})
+			<-k.slots
+			continue
+		}
+		k.handle(msg)
+	}
+}
+
+// read reads one message of at most the body limit. One over it gets a
+// REQUEST_TOO_LARGE reply with the referenceId scanned from what was read,
+// and the socket is closed with 1009.
+func (k *socket) read() (msg []byte, binary bool, err error) {
+	limit := k.s.lim().MaxBodyBytes
+	k.conn.SetReadLimit(limit + 1)
+	typ, r, err := k.conn.Reader(k.ctx)
+	if err != nil {
+		return nil, false, err
+	}
+	msg, err = io.ReadAll(io.LimitReader(r, limit+1))
+	if err != nil {
+		return nil, false, err
+	}
+	k.seen()
+	if int64(len(msg)) > limit {
+		rp := &scapiReply{referenceID: scanReferenceID(msg[:limit])}
+		reply := k.capture(func(c echo.Context) error { return k.s.fail(c, rp, tooLarge(limit)) })
+		wctx, cancel := context.WithTimeout(k.ctx, k.s.streamWriteTimeout)
+		_ = k.conn.Write(wctx, websocket.MessageText, reply)
+		cancel()
+		k.close(websocket.StatusMessageTooBig, "message over the body limit")
+		return nil, false, errors.New("message too big")
+	}
+	return msg, typ == websocket.MessageBinary, nil
+}
+
+func (k *socket) seen() { k.lastSeen.Store(time.Now().UnixNano()) }
+
+// answer runs reply against a context of its own and queues what it wrote:
+// the same bytes the envelope door would have answered.
+func (k *socket) answer(reply func(c echo.Context) error) {
+	k.enqueue(k.capture(reply))
+}
+
+// capture runs reply and returns the body it wrote.
+func (k *socket) capture(reply func(c echo.Context) error) []byte {
+	w := &capturedReply{header: http.Header{}}
+	c := k.s.echo.NewContext(k.req.WithContext(k.ctx), w)
+	c.SetPath(socketPath)
+	if err := reply(c); err != nil {
+		k.s.log.Error("SCAPI socket reply failed", "err", err)
+	}
+	b := w.body
+	if n := len(b); n > 0 && b[n-1] == '\n' {
+		b = b[:n-1]
+	}
+	return b
+}
+
+// enqueue hands msg to the writer; a socket whose queue is full is cut.
+func (k *socket) enqueue(msg []byte) {
+	if len(msg) == 0 {
+		return
+	}
+	select {
+	case k.out <- msg:
+	default:
+		k.cut("too slow: messages not read")
+	}
+}
+
+// write writes the queue, each message within the stream write timeout.
+func (k *socket) write() {
+	for {
+		select {
+		case <-k.ctx.Done():
+			return
+		case msg := <-k.out:
+			ctx, cancel := context.WithTimeout(k.ctx, k.s.streamWriteTimeout)
+			err := k.conn.Write(ctx, websocket.MessageText, msg)
+			cancel()
+			if err != nil {
+				k.cut("too slow: a write timed out")
+				return
+			}
+		}
+	}
+}
+
+// keepAlive pings every socketPing and cuts a socket that missed two
+// pongs, one idle (no message, no subscription) for socketIdle, and every
+// socket when the server shuts down.
+func (k *socket) keepAlive() {
+	go func() {
+		select {
+		case <-k.ctx.Done():
+		case <-k.s.stopping:
+			k.close(websocket.StatusGoingAway, "the guard is shutting down")
+		}
+	}()
+	missed := 0
+	t := time.NewTicker(k.s.socketPing)
+	defer t.Stop()
+	for {
+		select {
+		case <-k.ctx.Done():
+			return
+		case <-t.C:
+		}
+		if k.idle() {
+			k.close(websocket.StatusNormalClosure, "idle")
+			return
+		}
+		ctx, cancel := context.WithTimeout(k.ctx, k.s.socketPing)
+		err := k.conn.Ping(ctx)
+		cancel()
+		if err == nil {
+			missed = 0
+			continue
+		}
+		if missed++; missed >= 2 || k.ctx.Err() != nil {
+			k.cut("no pong")
+			return
+		}
+	}
+}
+
+// idle reports whether the socket has neither read a message for
+// socketIdle nor a subscription open.
+func (k *socket) idle() bool {
+	k.mu.Lock()
+	subscribed := len(k.subs) > 0
+	k.mu.Unlock()
+	return !subscribed && time.Since(time.Unix(0, k.lastSeen.Load())) >= k.s.socketIdle
+}
+
+// close closes the socket with code, once, without waiting for the
+// closing handshake.
+func (k *socket) close(code websocket.StatusCode, reason string) {
+	k.closing.Do(func() {
+		k.closeRun.Store(true)
+		go func() {
+			defer close(k.closed)
+			_ = k.conn.Close(code, reason)
+			k.cancel()
+		}()
+	})
+}
+
+// cut drops a socket whose peer does not keep up: it would not answer a
+// closing handshake either.
+func (k *socket) cut(why string) {
+	k.closing.Do(func() {
+		k.s.log.Info("SCAPI socket cut", "origin", k.origin, "why", why)
+		_ = k.conn.CloseNow()
+		k.cancel()
+	})
+}
+
+// end releases what the socket holds once reading stopped.
+func (k *socket) end() {
+	k.cancel()
+	k.mu.Lock()
+	subs := k.subs
+	k.subs = map[string]*subscription{}
+	k.mu.Unlock()
+	for _, sub := range subs {
+		sub.leave()
+	}
+	if k.closeRun.Load() {
+		<-k.closed // the close frame goes out before the connection
+		return
+	}
+	_ = k.conn.CloseNow()
+}
+
+// capturedReply is the http.ResponseWriter a socket's answers are written
+// to.
+type capturedReply struct {
+	header http.Header
+	body   []byte
+}
+
+func (w *capturedReply) Header() http.Header { return w.header }
+func (w *capturedReply) WriteHeader(int)     {}
+func (w *capturedReply) Write(b []byte) (int, error) {
+	w.body = append(w.body, b...)
+	return len(b), nil
+}
+
+// SocketsOpen counts the open SCAPI sockets.
+func (s *Server) SocketsOpen() int64 { return s.sockets.Load() }

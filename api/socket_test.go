@@ -1,0 +1,475 @@
+package api_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/coder/websocket"
+
+	"github.com/wwe-guard/wwe-guard/api"
+	"github.com/wwe-guard/wwe-guard/api/service"
+	"github.com/wwe-guard/wwe-guard/guard"
+	"github.com/wwe-guard/wwe-guard/internal/wwe"
+	"github.com/wwe-guard/wwe-guard/policies"
+)
+
+// The origins of the socket tests: the policies admit the CRM, and the
+// relay page is listed in the relays but is no integrator.
+const (
+	socketCRM   = "https://crm.example"
+	socketKB    = "https://kb.example" // admitted for getInteractions only
+	socketEvil  = "https://evil.example"
+	socketRelay = "https://portal.example"
+)
+
+// recording is a Service that counts the writes that reached it.
+type recording struct {
+	api.Service
+	mu     sync.Mutex
+	writes []wwe.Command
+}
+
+func (r *recording) Do(ctx context.Context, cmd wwe.Command) (*wwe.Interaction, error) {
+	r.mu.Lock()
+	r.writes = append(r.writes, cmd)
+	r.mu.Unlock()
+	return r.Service.Do(ctx, cmd)
+}
+
+func (r *recording) count() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return len(r.writes)
+}
+
+// socketServer serves the demo seed behind the bundled policies, with
+// origin filtering on and socketRelay listed; cfg adjusts the rest.
+func socketServer(t *testing.T, adjust func(*api.Config)) (*api.Server, *recording, string) {
+	t.Helper()
+	engine, err := guard.New(context.Background(), guard.Config{Bundled: policies.FS, Options: map[string]any{
+		"service-client-api.user-data.write-allowed":      "DispositionCode,Notes",
+		"service-client-api.user-data.read-allowed":       "DispositionCode,Notes",
+		"service-client-api.accepted-web-content-origins": socketCRM + ", " + socketKB + " (interaction.getInteractions)",
+		"interaction.disposition.is-mandatory":            true,
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc := &recording{Service: service.NewMemory(service.DemoSeed())}
+	cfg := api.Config{Service: svc, Decider: engine, Relays: []api.Relay{{Origin: socketRelay}}}
+	if adjust != nil {
+		adjust(&cfg)
+	}
+	s := api.New(cfg)
+	ts := httptest.NewServer(s)
+	t.Cleanup(func() {
+		s.EndStreams()
+		ts.Close()
+	})
+	return s, svc, ts.URL
+}
+
+// sock is a test's end of a SCAPI socket. It reads all the time, as a
+// browser does, so that pings are answered.
+type sock struct {
+	t    *testing.T
+	conn *websocket.Conn
+	in   chan []byte
+	err  error // why reading stopped, once in is closed
+}
+
+func dialSocket(t *testing.T, base, origin string) *sock {
+	t.Helper()
+	conn, err := tryDial(base, origin)
+	if err != nil {
+		t.Fatalf("dial as %q: %v", origin, err)
+	}
+	t.Cleanup(func() { conn.CloseNow() })
+	k := &sock{t: t, conn: conn, in: make(chan []byte, 4096)}
+	go func() {
+		defer close(k.in)
+		for {
+			_, b, err := conn.Read(context.Background())
+			if err != nil {
+				k.err = err
+				return
+			}
+			k.in <- b
+		}
+	}()
+	return k
+}
+
+func tryDial(base, origin string) (*websocket.Conn, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	h := http.Header{}
+	if origin != "" {
+		h.Set("Origin", origin)
+	}
+	conn, resp, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(base, "http")+"/v1/scapi/ws", &websocket.DialOptions{HTTPHeader: h})
+	if err != nil && resp != nil {
+		return nil, errors.New(resp.Status)
+	}
+	return conn, err
+}
+
+func (k *sock) send(msg string) {
+	k.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := k.conn.Write(ctx, websocket.MessageText, []byte(msg)); err != nil {
+		k.t.Fatalf("send %s: %v", msg, err)
+	}
+}
+
+// next reads the next message; it fails the test on a close.
+func (k *sock) next() map[string]any {
+	k.t.Helper()
+	m, err := k.read()
+	if err != nil {
+		k.t.Fatalf("read: %v", err)
+	}
+	return m
+}
+
+func (k *sock) read() (map[string]any, error) {
+	select {
+	case b, ok := <-k.in:
+		if !ok {
+			return nil, k.err
+		}
+		var m map[string]any
+		if err := json.Unmarshal(b, &m); err != nil {
+			k.t.Fatalf("message %s: %v", b, err)
+		}
+		return m, nil
+	case <-time.After(10 * time.Second):
+		return nil, errors.New("no message in 10s")
+	}
+}
+
+// closed reads until the socket closes and returns its close status.
+func (k *sock) closed() websocket.StatusCode {
+	k.t.Helper()
+	for {
+		if _, err := k.read(); err != nil {
+			return websocket.CloseStatus(err)
+		}
+	}
+}
+
+// call sends a request and returns its reply, which must echo ref.
+func (k *sock) call(ref, request, params string) map[string]any {
+	k.t.Helper()
+	k.send(`{"request":"` + request + `","parameters":` + params + `,"referenceId":"` + ref + `","userAgent":"WWE Client","protocolVersion":2}`)
+	m := k.next()
+	if m["referenceId"] != ref {
+		k.t.Fatalf("reply to %s echoes referenceId %v: %v", ref, m["referenceId"], m)
+	}
+	return m
+}
+
+func errorCode(m map[string]any) string {
+	code, _ := m["errorCode"].(string)
+	return code
+}
+
+// TestSocketRequests: over the socket a request gets the reply the
+// envelope door gives, a malformed message gets an error reply with its
+// referenceId and the socket stays open, and a refused write never reaches
+// the service.
+func TestSocketRequests(t *testing.T) {
+	t.Parallel()
+	_, svc, base := socketServer(t, nil)
+	k := dialSocket(t, base, socketCRM)
+
+	got := k.call("1", "interaction.setUserData", `["1",{"Notes":"called back"}]`)
+	if got["result"] == nil || got["userAgent"] != "WWE Server" || got["protocolVersion"] != 2.0 {
+		t.Fatalf("allowed write: %v", got)
+	}
+	if got := k.call("2", "interaction.setUserData", `["1",{"SSN":"078-05-1120"}]`); errorCode(got) != "USER_DATA_WRITE_NOT_ALLOWED" {
+		t.Fatalf("SSN: %v", got)
+	}
+	if got := k.call("3", "interaction.markdone", `["1"]`); errorCode(got) != "MARKDONE_BLOCKED" {
+		t.Fatalf("markdone without a disposition: %v", got)
+	}
+	k.send(`{"request":"interaction.getInteractions","referenceId":"4",`)
+	if got := k.next(); errorCode(got) != "INVALID_REQUEST" || got["referenceId"] != "4" {
+		t.Fatalf("malformed: %v", got)
+	}
+	k.send(`["not","an","object"]`)
+	if got := k.next(); errorCode(got) != "INVALID_REQUEST" {
+		t.Fatalf("array: %v", got)
+	}
+	k.send(`{"request":"interaction.getInteractions","referenceId":5,"bogus":1}`)
+	if got := k.next(); errorCode(got) != "INVALID_REQUEST" || got["referenceId"] != 5.0 {
+		t.Fatalf("unknown field: %v", got)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := k.conn.Write(ctx, websocket.MessageBinary, []byte(`{"request":"interaction.getInteractions"}`)); err != nil {
+		t.Fatal(err)
+	}
+	if got := k.next(); errorCode(got) != "INVALID_REQUEST" {
+		t.Fatalf("binary frame: %v", got)
+	}
+	if got := k.call("6", "interaction.getInteractions", `[]`); got["result"] == nil {
+		t.Fatalf("the socket no longer answers after bad messages: %v", got)
+	}
+	if n := svc.count(); n != 1 {
+		t.Errorf("the service got %d writes, want the one allowed", n)
+	}
+}
+
+// TestSocketSameAsEnvelope: the socket's reply is, byte for byte, the
+// envelope door's body for the same message (but the decision id).
+func TestSocketSameAsEnvelope(t *testing.T) {
+	t.Parallel()
+	_, _, base := socketServer(t, nil)
+	k := dialSocket(t, base, socketCRM)
+	for _, msg := range []string{
+		`{"request":"interaction.getByInteractionId","parameters":["2"],"referenceId":"a"}`,
+		`{"request":"interaction.getByInteractionId","parameters":["404"],"referenceId":7}`,
+		`{"request":"interaction.deleteUserData","parameters":["1","SSN"],"referenceId":"b"}`,
+		`{"request":"interaction.nope","referenceId":"c"}`,
+	} {
+		req, _ := http.NewRequest(http.MethodPost, base+"/v1/scapi", strings.NewReader(msg))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Origin", socketCRM)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var door map[string]any
+		if err := json.NewDecoder(resp.Body).Decode(&door); err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		k.send(msg)
+		got := k.next()
+		delete(door, "decisionId")
+		delete(got, "decisionId")
+		if a, b := mustJSON(t, door), mustJSON(t, got); a != b {
+			t.Errorf("%s:\n envelope %s\n socket   %s", msg, a, b)
+		}
+	}
+}
+
+func mustJSON(t *testing.T, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// TestSocketOrigins: the handshake admits the policies' origins and the
+// relays only; a relay's stamp is the caller origin for the origin filters,
+// a stamp anywhere else and a relay message without one are refused, and
+// none of the refused calls reaches the service.
+func TestSocketOrigins(t *testing.T) {
+	t.Parallel()
+	_, svc, base := socketServer(t, nil)
+	if _, err := tryDial(base, socketEvil); err == nil || !strings.Contains(err.Error(), "403") {
+		t.Fatalf("an unadmitted origin's handshake: %v, want 403", err)
+	}
+	write := func(ref string) string {
+		return `{"request":"interaction.setUserData","parameters":["1",{"Notes":"n` + ref + `"}],"referenceId":"` + ref + `"`
+	}
+	relay := dialSocket(t, base, socketRelay)
+	direct := dialSocket(t, base, socketCRM)
+	cases := []struct {
+		name string
+		k    *sock
+		msg  string
+		want string // errorCode; "" for a result
+	}{
+		{"relay stamps an admitted origin", relay, write("1") + `,"callerOrigin":"` + socketCRM + `"}`, ""},
+		{"relay stamps an unadmitted origin", relay, write("2") + `,"callerOrigin":"` + socketEvil + `"}`, "REQUEST_NOT_ALLOWED"},
+		{"relay stamps an origin whose filter leaves writes out", relay, write("3") + `,"callerOrigin":"` + socketKB + `"}`, "REQUEST_NOT_ALLOWED"},
+		{"relay stamps no origin (null)", relay, write("4") + `,"callerOrigin":"null"}`, "REQUEST_NOT_ALLOWED"},
+		{"relay sends no stamp", relay, write("5") + `}`, "REQUEST_NOT_ALLOWED"},
+		{"relay's stamp is not a string", relay, write("6") + `,"callerOrigin":7}`, "INVALID_REQUEST"},
+		{"a stamp on a socket that is no relay's", direct, write("7") + `,"callerOrigin":"` + socketCRM + `"}`, "REQUEST_NOT_ALLOWED"},
+		{"the relay origin is no caller origin", relay, write("8") + `,"callerOrigin":"` + socketRelay + `"}`, "REQUEST_NOT_ALLOWED"},
+		{"a direct, admitted caller", direct, write("9") + `}`, ""},
+	}
+	for _, c := range cases {
+		before := svc.count()
+		c.k.send(c.msg)
+		got := c.k.next()
+		if code := errorCode(got); code != c.want {
+			t.Errorf("%s: errorCode %q, want %q: %v", c.name, code, c.want, got)
+		}
+		reached := svc.count() > before
+		if reached != (c.want == "") {
+			t.Errorf("%s: reached the service = %v", c.name, reached)
+		}
+	}
+	// The filtered origin may read through the relay.
+	relay.send(`{"request":"interaction.getInteractions","referenceId":"r","callerOrigin":"` + socketKB + `"}`)
+	if got := relay.next(); got["result"] == nil {
+		t.Errorf("kb's getInteractions through the relay: %v", got)
+	}
+}
+
+// TestSocketEvents: subscribe answers a subscriptionId and the events
+// follow, read-filtered and with the guard's markdone events; unsubscribe
+// ends them; a bad subscribe gets an error reply.
+func TestSocketEvents(t *testing.T) {
+	t.Parallel()
+	_, _, base := socketServer(t, nil)
+	k := dialSocket(t, base, socketCRM)
+	k.send(`{"event":"subscribe","data":["interaction","markdone"],"referenceId":"0","userAgent":"WWE Client","protocolVersion":2}`)
+	sub := k.next()
+	id, _ := sub["subscriptionId"].(string)
+	if sub["referenceId"] != "0" || id == "" || sub["userAgent"] != "WWE Server" || sub["protocolVersion"] != 2.0 {
+		t.Fatalf("subscribe reply: %v", sub)
+	}
+	k.send(`{"request":"interaction.markdone","parameters":["1"],"referenceId":"1"}`)
+	seen := map[string]bool{}
+	for len(seen) < 2 {
+		m := k.next()
+		switch {
+		case m["event"] == "markdone":
+			data := m["data"].(map[string]any)
+			if data["eventType"] != "MARKDONE_BLOCKED" || data["interactionId"] != "1" {
+				t.Fatalf("markdone event: %v", m)
+			}
+			seen["event"] = true
+		case m["referenceId"] == "1":
+			if errorCode(m) != "MARKDONE_BLOCKED" {
+				t.Fatalf("markdone reply: %v", m)
+			}
+			seen["reply"] = true
+		default:
+			t.Fatalf("unexpected message: %v", m)
+		}
+	}
+	k.send(`{"request":"interaction.setUserData","parameters":["1",{"Notes":"x"}],"referenceId":"2"}`)
+	for seen["changed"] == false || seen["write"] == false {
+		m := k.next()
+		if m["referenceId"] == "2" {
+			seen["write"] = true
+			continue
+		}
+		it := m["data"].(map[string]any)["interaction"].(map[string]any)
+		ud := it["userData"].(map[string]any)
+		if _, leaked := ud["AccountNumber"]; leaked {
+			t.Fatalf("an event carries a key read-allowed does not name: %v", ud)
+		}
+		seen["changed"] = ud["Notes"] == "x"
+	}
+	for _, bad := range []string{
+		`{"event":"subscribe","data":["interaction","calls"],"referenceId":"3"}`,
+		`{"event":"subscribe","data":"interaction","referenceId":"3"}`,
+		`{"event":"unsubscribe","data":"nope","referenceId":"3"}`,
+		`{"event":"publish","data":["interaction"],"referenceId":"3"}`,
+		`{"event":"subscribe","request":"interaction.getInteractions","data":["interaction"],"referenceId":"3"}`,
+	} {
+		k.send(bad)
+		if got := k.next(); errorCode(got) != "INVALID_REQUEST" || got["referenceId"] != "3" {
+			t.Errorf("%s: %v", bad, got)
+		}
+	}
+	k.send(`{"event":"unsubscribe","data":"` + id + `","referenceId":"4"}`)
+	if got := k.next(); got["referenceId"] != "4" || errorCode(got) != "" {
+		t.Fatalf("unsubscribe: %v", got)
+	}
+	// No more events: the next message is the reply to the next write.
+	if got := k.call("5", "interaction.setUserData", `["1",{"Notes":"y"}]`); errorCode(got) != "" {
+		t.Fatalf("write after unsubscribe: %v", got)
+	}
+}
+
+// TestSocketConcurrent: requests on one socket are in flight together, and
+// each reply carries its own referenceId.
+func TestSocketConcurrent(t *testing.T) {
+	t.Parallel()
+	_, _, base := socketServer(t, nil)
+	k := dialSocket(t, base, socketCRM)
+	const n = 200
+	for i := range n {
+		k.send(`{"request":"interaction.getByInteractionId","parameters":["` + strconv.Itoa(1+i%4) + `"],"referenceId":` + strconv.Itoa(i) + `}`)
+	}
+	seen := map[float64]bool{}
+	for range n {
+		m := k.next()
+		ref, _ := m["referenceId"].(float64)
+		it, _ := m["result"].(map[string]any)
+		if it == nil || it["interactionId"] != strconv.Itoa(1+int(ref)%4) || seen[ref] {
+			t.Fatalf("reply %v", m)
+		}
+		seen[ref] = true
+	}
+}
+
+// TestSocketTooLarge: a message over the body limit gets REQUEST_TOO_LARGE
+// with the referenceId read from its first bytes, then the socket closes
+// with 1009, and nothing reaches the service.
+func TestSocketTooLarge(t *testing.T) {
+	t.Parallel()
+	_, svc, base := socketServer(t, func(c *api.Config) {
+		c.Limits = api.DefaultLimits()
+		c.Limits.MaxBodyBytes = 1024
+	})
+	k := dialSocket(t, base, socketCRM)
+	big := `{"referenceId":"big","request":"interaction.setUserData","parameters":["1",{"Notes":"` + strings.Repeat("x", 2048) + `"}]}`
+	k.send(big)
+	got := k.next()
+	if errorCode(got) != "REQUEST_TOO_LARGE" || got["referenceId"] != "big" {
+		t.Fatalf("oversize: %v", got)
+	}
+	if code := k.closed(); code != websocket.StatusMessageTooBig {
+		t.Fatalf("close status %d, want 1009", code)
+	}
+	if svc.count() != 0 {
+		t.Fatal("an oversize write reached the service")
+	}
+}
+
+// TestSocketCut: a socket with nothing to do is closed when idle, one that
+// stops reading is cut when its pongs stop, and every socket is closed
+// (1001) when the guard shuts down.
+func TestSocketCut(t *testing.T) {
+	t.Parallel()
+	s, _, base := socketServer(t, func(c *api.Config) {
+		c.SocketPing, c.SocketIdle = 50*time.Millisecond, 200*time.Millisecond
+	})
+	idle := dialSocket(t, base, socketCRM)
+	if code := idle.closed(); code != websocket.StatusNormalClosure {
+		t.Errorf("idle socket closed with %d, want 1000", code)
+	}
+
+	// A subscribed socket that never reads answers no ping.
+	deaf, err := tryDial(base, socketCRM)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer deaf.CloseNow()
+	if err := deaf.Write(context.Background(), websocket.MessageText, []byte(`{"event":"subscribe","data":["interaction"],"referenceId":"0"}`)); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the deaf socket to be cut", func() bool { return s.SocketsOpen() == 0 })
+
+	live := dialSocket(t, base, socketCRM)
+	live.send(`{"event":"subscribe","data":["interaction"],"referenceId":"0"}`)
+	if got := live.next(); got["subscriptionId"] == nil {
+		t.Fatalf("subscribe: %v", got)
+	}
+	time.Sleep(300 * time.Millisecond) // past the idle time: a subscription keeps it
+	s.EndStreams()
+	if code := live.closed(); code != websocket.StatusGoingAway {
+		t.Errorf("at shutdown the socket closed with %d, want 1001", code)
+	}
+}
