@@ -162,14 +162,20 @@ func (k *socket) read() (msg []byte, binary bool, err error) {
 	k.seen()
 	if int64(len(msg)) > limit {
 		rp := &scapiReply{referenceID: scanReferenceID(msg[:limit])}
-		reply := k.capture(func(c echo.Context) error { return k.s.fail(c, rp, tooLarge(limit)) })
-		wctx, cancel := context.WithTimeout(k.ctx, k.s.streamWriteTimeout)
-		_ = k.conn.Write(wctx, websocket.MessageText, reply)
-		cancel()
-		k.close(websocket.StatusMessageTooBig, "message over the body limit")
+		k.last(rp, tooLarge(limit), websocket.StatusMessageTooBig, "message over the body limit")
 		return nil, false, errors.New("message too big")
 	}
 	return msg, typ == websocket.MessageBinary, nil
+}
+
+// last writes the failure err as the socket's last message, then closes
+// it with code.
+func (k *socket) last(rp *scapiReply, err error, code websocket.StatusCode, reason string) {
+	reply := k.capture(func(c echo.Context) error { return k.s.fail(c, rp, err) })
+	ctx, cancel := context.WithTimeout(k.ctx, k.s.streamWriteTimeout)
+	_ = k.conn.Write(ctx, websocket.MessageText, reply)
+	cancel()
+	k.close(code, reason)
 }
 
 func (k *socket) seen() { k.lastSeen.Store(time.Now().UnixNano()) }

@@ -3,7 +3,6 @@ package api_test
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -17,6 +16,7 @@ import (
 	"github.com/wwe-guard/wwe-guard/api"
 	"github.com/wwe-guard/wwe-guard/api/service"
 	"github.com/wwe-guard/wwe-guard/guard"
+	"github.com/wwe-guard/wwe-guard/internal/testkit"
 	"github.com/wwe-guard/wwe-guard/internal/wwe"
 	"github.com/wwe-guard/wwe-guard/policies"
 )
@@ -77,105 +77,14 @@ func socketServer(t *testing.T, adjust func(*api.Config)) (*api.Server, *recordi
 	return s, svc, ts.URL
 }
 
-// sock is a test's end of a SCAPI socket. It reads all the time, as a
-// browser does, so that pings are answered.
-type sock struct {
-	t    *testing.T
-	conn *websocket.Conn
-	in   chan []byte
-	err  error // why reading stopped, once in is closed
-}
-
-func dialSocket(t *testing.T, base, origin string) *sock {
+// dialSocket opens base's socket as a browser of origin would.
+func dialSocket(t *testing.T, base, origin string) *testkit.Socket {
 	t.Helper()
-	conn, err := tryDial(base, origin)
-	if err != nil {
-		t.Fatalf("dial as %q: %v", origin, err)
-	}
-	t.Cleanup(func() { conn.CloseNow() })
-	k := &sock{t: t, conn: conn, in: make(chan []byte, 4096)}
-	go func() {
-		defer close(k.in)
-		for {
-			_, b, err := conn.Read(context.Background())
-			if err != nil {
-				k.err = err
-				return
-			}
-			k.in <- b
-		}
-	}()
-	return k
+	return testkit.DialSocket(t, base, "Origin", origin)
 }
 
 func tryDial(base, origin string) (*websocket.Conn, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	h := http.Header{}
-	if origin != "" {
-		h.Set("Origin", origin)
-	}
-	conn, resp, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(base, "http")+"/v1/scapi/ws", &websocket.DialOptions{HTTPHeader: h})
-	if err != nil && resp != nil {
-		return nil, errors.New(resp.Status)
-	}
-	return conn, err
-}
-
-func (k *sock) send(msg string) {
-	k.t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	if err := k.conn.Write(ctx, websocket.MessageText, []byte(msg)); err != nil {
-		k.t.Fatalf("send %s: %v", msg, err)
-	}
-}
-
-// next reads the next message; it fails the test on a close.
-func (k *sock) next() map[string]any {
-	k.t.Helper()
-	m, err := k.read()
-	if err != nil {
-		k.t.Fatalf("read: %v", err)
-	}
-	return m
-}
-
-func (k *sock) read() (map[string]any, error) {
-	select {
-	case b, ok := <-k.in:
-		if !ok {
-			return nil, k.err
-		}
-		var m map[string]any
-		if err := json.Unmarshal(b, &m); err != nil {
-			k.t.Fatalf("message %s: %v", b, err)
-		}
-		return m, nil
-	case <-time.After(10 * time.Second):
-		return nil, errors.New("no message in 10s")
-	}
-}
-
-// closed reads until the socket closes and returns its close status.
-func (k *sock) closed() websocket.StatusCode {
-	k.t.Helper()
-	for {
-		if _, err := k.read(); err != nil {
-			return websocket.CloseStatus(err)
-		}
-	}
-}
-
-// call sends a request and returns its reply, which must echo ref.
-func (k *sock) call(ref, request, params string) map[string]any {
-	k.t.Helper()
-	k.send(`{"request":"` + request + `","parameters":` + params + `,"referenceId":"` + ref + `","userAgent":"WWE Client","protocolVersion":2}`)
-	m := k.next()
-	if m["referenceId"] != ref {
-		k.t.Fatalf("reply to %s echoes referenceId %v: %v", ref, m["referenceId"], m)
-	}
-	return m
+	return testkit.DialSocketRaw(base, "Origin", origin)
 }
 
 func errorCode(m map[string]any) string {
@@ -192,37 +101,37 @@ func TestSocketRequests(t *testing.T) {
 	_, svc, base := socketServer(t, nil)
 	k := dialSocket(t, base, socketCRM)
 
-	got := k.call("1", "interaction.setUserData", `["1",{"Notes":"called back"}]`)
+	got := k.Call("1", "interaction.setUserData", `["1",{"Notes":"called back"}]`)
 	if got["result"] == nil || got["userAgent"] != "WWE Server" || got["protocolVersion"] != 2.0 {
 		t.Fatalf("allowed write: %v", got)
 	}
-	if got := k.call("2", "interaction.setUserData", `["1",{"SSN":"078-05-1120"}]`); errorCode(got) != "USER_DATA_WRITE_NOT_ALLOWED" {
+	if got := k.Call("2", "interaction.setUserData", `["1",{"SSN":"078-05-1120"}]`); errorCode(got) != "USER_DATA_WRITE_NOT_ALLOWED" {
 		t.Fatalf("SSN: %v", got)
 	}
-	if got := k.call("3", "interaction.markdone", `["1"]`); errorCode(got) != "MARKDONE_BLOCKED" {
+	if got := k.Call("3", "interaction.markdone", `["1"]`); errorCode(got) != "MARKDONE_BLOCKED" {
 		t.Fatalf("markdone without a disposition: %v", got)
 	}
-	k.send(`{"request":"interaction.getInteractions","referenceId":"4",`)
-	if got := k.next(); errorCode(got) != "INVALID_REQUEST" || got["referenceId"] != "4" {
+	k.Send(`{"request":"interaction.getInteractions","referenceId":"4",`)
+	if got := k.Next(); errorCode(got) != "INVALID_REQUEST" || got["referenceId"] != "4" {
 		t.Fatalf("malformed: %v", got)
 	}
-	k.send(`["not","an","object"]`)
-	if got := k.next(); errorCode(got) != "INVALID_REQUEST" {
+	k.Send(`["not","an","object"]`)
+	if got := k.Next(); errorCode(got) != "INVALID_REQUEST" {
 		t.Fatalf("array: %v", got)
 	}
-	k.send(`{"request":"interaction.getInteractions","referenceId":5,"bogus":1}`)
-	if got := k.next(); errorCode(got) != "INVALID_REQUEST" || got["referenceId"] != 5.0 {
+	k.Send(`{"request":"interaction.getInteractions","referenceId":5,"bogus":1}`)
+	if got := k.Next(); errorCode(got) != "INVALID_REQUEST" || got["referenceId"] != 5.0 {
 		t.Fatalf("unknown field: %v", got)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	if err := k.conn.Write(ctx, websocket.MessageBinary, []byte(`{"request":"interaction.getInteractions"}`)); err != nil {
+	if err := k.Conn.Write(ctx, websocket.MessageBinary, []byte(`{"request":"interaction.getInteractions"}`)); err != nil {
 		t.Fatal(err)
 	}
-	if got := k.next(); errorCode(got) != "INVALID_REQUEST" {
+	if got := k.Next(); errorCode(got) != "INVALID_REQUEST" {
 		t.Fatalf("binary frame: %v", got)
 	}
-	if got := k.call("6", "interaction.getInteractions", `[]`); got["result"] == nil {
+	if got := k.Call("6", "interaction.getInteractions", `[]`); got["result"] == nil {
 		t.Fatalf("the socket no longer answers after bad messages: %v", got)
 	}
 	if n := svc.count(); n != 1 {
@@ -254,8 +163,8 @@ func TestSocketSameAsEnvelope(t *testing.T) {
 			t.Fatal(err)
 		}
 		resp.Body.Close()
-		k.send(msg)
-		got := k.next()
+		k.Send(msg)
+		got := k.Next()
 		delete(door, "decisionId")
 		delete(got, "decisionId")
 		if a, b := mustJSON(t, door), mustJSON(t, got); a != b {
@@ -290,7 +199,7 @@ func TestSocketOrigins(t *testing.T) {
 	direct := dialSocket(t, base, socketCRM)
 	cases := []struct {
 		name string
-		k    *sock
+		k    *testkit.Socket
 		msg  string
 		want string // errorCode; "" for a result
 	}{
@@ -306,8 +215,8 @@ func TestSocketOrigins(t *testing.T) {
 	}
 	for _, c := range cases {
 		before := svc.count()
-		c.k.send(c.msg)
-		got := c.k.next()
+		c.k.Send(c.msg)
+		got := c.k.Next()
 		if code := errorCode(got); code != c.want {
 			t.Errorf("%s: errorCode %q, want %q: %v", c.name, code, c.want, got)
 		}
@@ -317,8 +226,8 @@ func TestSocketOrigins(t *testing.T) {
 		}
 	}
 	// The filtered origin may read through the relay.
-	relay.send(`{"request":"interaction.getInteractions","referenceId":"r","callerOrigin":"` + socketKB + `"}`)
-	if got := relay.next(); got["result"] == nil {
+	relay.Send(`{"request":"interaction.getInteractions","referenceId":"r","callerOrigin":"` + socketKB + `"}`)
+	if got := relay.Next(); got["result"] == nil {
 		t.Errorf("kb's getInteractions through the relay: %v", got)
 	}
 }
@@ -330,16 +239,16 @@ func TestSocketEvents(t *testing.T) {
 	t.Parallel()
 	_, _, base := socketServer(t, nil)
 	k := dialSocket(t, base, socketCRM)
-	k.send(`{"event":"subscribe","data":["interaction","markdone"],"referenceId":"0","userAgent":"WWE Client","protocolVersion":2}`)
-	sub := k.next()
+	k.Send(`{"event":"subscribe","data":["interaction","markdone"],"referenceId":"0","userAgent":"WWE Client","protocolVersion":2}`)
+	sub := k.Next()
 	id, _ := sub["subscriptionId"].(string)
 	if sub["referenceId"] != "0" || id == "" || sub["userAgent"] != "WWE Server" || sub["protocolVersion"] != 2.0 {
 		t.Fatalf("subscribe reply: %v", sub)
 	}
-	k.send(`{"request":"interaction.markdone","parameters":["1"],"referenceId":"1"}`)
+	k.Send(`{"request":"interaction.markdone","parameters":["1"],"referenceId":"1"}`)
 	seen := map[string]bool{}
 	for len(seen) < 2 {
-		m := k.next()
+		m := k.Next()
 		switch {
 		case m["event"] == "markdone":
 			data := m["data"].(map[string]any)
@@ -356,9 +265,9 @@ func TestSocketEvents(t *testing.T) {
 			t.Fatalf("unexpected message: %v", m)
 		}
 	}
-	k.send(`{"request":"interaction.setUserData","parameters":["1",{"Notes":"x"}],"referenceId":"2"}`)
+	k.Send(`{"request":"interaction.setUserData","parameters":["1",{"Notes":"x"}],"referenceId":"2"}`)
 	for seen["changed"] == false || seen["write"] == false {
-		m := k.next()
+		m := k.Next()
 		if m["referenceId"] == "2" {
 			seen["write"] = true
 			continue
@@ -377,17 +286,17 @@ func TestSocketEvents(t *testing.T) {
 		`{"event":"publish","data":["interaction"],"referenceId":"3"}`,
 		`{"event":"subscribe","request":"interaction.getInteractions","data":["interaction"],"referenceId":"3"}`,
 	} {
-		k.send(bad)
-		if got := k.next(); errorCode(got) != "INVALID_REQUEST" || got["referenceId"] != "3" {
+		k.Send(bad)
+		if got := k.Next(); errorCode(got) != "INVALID_REQUEST" || got["referenceId"] != "3" {
 			t.Errorf("%s: %v", bad, got)
 		}
 	}
-	k.send(`{"event":"unsubscribe","data":"` + id + `","referenceId":"4"}`)
-	if got := k.next(); got["referenceId"] != "4" || errorCode(got) != "" {
+	k.Send(`{"event":"unsubscribe","data":"` + id + `","referenceId":"4"}`)
+	if got := k.Next(); got["referenceId"] != "4" || errorCode(got) != "" {
 		t.Fatalf("unsubscribe: %v", got)
 	}
 	// No more events: the next message is the reply to the next write.
-	if got := k.call("5", "interaction.setUserData", `["1",{"Notes":"y"}]`); errorCode(got) != "" {
+	if got := k.Call("5", "interaction.setUserData", `["1",{"Notes":"y"}]`); errorCode(got) != "" {
 		t.Fatalf("write after unsubscribe: %v", got)
 	}
 }
@@ -400,11 +309,11 @@ func TestSocketConcurrent(t *testing.T) {
 	k := dialSocket(t, base, socketCRM)
 	const n = 200
 	for i := range n {
-		k.send(`{"request":"interaction.getByInteractionId","parameters":["` + strconv.Itoa(1+i%4) + `"],"referenceId":` + strconv.Itoa(i) + `}`)
+		k.Send(`{"request":"interaction.getByInteractionId","parameters":["` + strconv.Itoa(1+i%4) + `"],"referenceId":` + strconv.Itoa(i) + `}`)
 	}
 	seen := map[float64]bool{}
 	for range n {
-		m := k.next()
+		m := k.Next()
 		ref, _ := m["referenceId"].(float64)
 		it, _ := m["result"].(map[string]any)
 		if it == nil || it["interactionId"] != strconv.Itoa(1+int(ref)%4) || seen[ref] {
@@ -425,12 +334,12 @@ func TestSocketTooLarge(t *testing.T) {
 	})
 	k := dialSocket(t, base, socketCRM)
 	big := `{"referenceId":"big","request":"interaction.setUserData","parameters":["1",{"Notes":"` + strings.Repeat("x", 2048) + `"}]}`
-	k.send(big)
-	got := k.next()
+	k.Send(big)
+	got := k.Next()
 	if errorCode(got) != "REQUEST_TOO_LARGE" || got["referenceId"] != "big" {
 		t.Fatalf("oversize: %v", got)
 	}
-	if code := k.closed(); code != websocket.StatusMessageTooBig {
+	if code := k.Closed(); code != websocket.StatusMessageTooBig {
 		t.Fatalf("close status %d, want 1009", code)
 	}
 	if svc.count() != 0 {
@@ -447,7 +356,7 @@ func TestSocketCut(t *testing.T) {
 		c.SocketPing, c.SocketIdle = 50*time.Millisecond, 200*time.Millisecond
 	})
 	idle := dialSocket(t, base, socketCRM)
-	if code := idle.closed(); code != websocket.StatusNormalClosure {
+	if code := idle.Closed(); code != websocket.StatusNormalClosure {
 		t.Errorf("idle socket closed with %d, want 1000", code)
 	}
 
@@ -463,13 +372,13 @@ func TestSocketCut(t *testing.T) {
 	waitFor(t, "the deaf socket to be cut", func() bool { return s.SocketsOpen() == 0 })
 
 	live := dialSocket(t, base, socketCRM)
-	live.send(`{"event":"subscribe","data":["interaction"],"referenceId":"0"}`)
-	if got := live.next(); got["subscriptionId"] == nil {
+	live.Send(`{"event":"subscribe","data":["interaction"],"referenceId":"0"}`)
+	if got := live.Next(); got["subscriptionId"] == nil {
 		t.Fatalf("subscribe: %v", got)
 	}
 	time.Sleep(300 * time.Millisecond) // past the idle time: a subscription keeps it
 	s.EndStreams()
-	if code := live.closed(); code != websocket.StatusGoingAway {
+	if code := live.Closed(); code != websocket.StatusGoingAway {
 		t.Errorf("at shutdown the socket closed with %d, want 1001", code)
 	}
 }

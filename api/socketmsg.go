@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"errors"
 	"net/http"
 	"strconv"
 
@@ -55,10 +56,11 @@ func (k *socket) handle(msg []byte) {
 		rp.referenceID = referenceID(raw)
 	}
 	if !k.authed {
-		if err := k.authenticate(obj); err != nil {
-			fail(err)
-		} else {
-			done()
+		defer done()
+		if err := k.authenticate(obj); errors.Is(err, errBadToken) {
+			k.last(rp, err, websocket.StatusPolicyViolation, "authentication failed")
+		} else if err != nil {
+			k.answer(func(c echo.Context) error { return k.s.fail(c, rp, err) })
 		}
 		return
 	}
@@ -98,9 +100,12 @@ func (k *socket) handle(msg []byte) {
 	}
 }
 
+// errBadToken is a token that failed: the socket closes after saying so.
+var errBadToken = wwe.Errorf(wwe.CodeUnauthenticated, "the credential is not valid")
+
 // authenticate takes the token of a socket's first message, {"token":
 // "..."} from POST /v1/scapi/token. Any other message before it is refused
-// and the socket stays open; a token that fails closes it.
+// and the socket stays open; a token that fails (errBadToken) closes it.
 func (k *socket) authenticate(obj object) error {
 	raw, ok := obj.get("token")
 	token, _ := raw.(string)
@@ -110,8 +115,7 @@ func (k *socket) authenticate(obj object) error {
 	who, err := k.s.tokens.Verify(token)
 	if err != nil {
 		k.s.log.Info("SCAPI socket authentication failed", "err", err)
-		defer k.close(websocket.StatusPolicyViolation, "authentication failed")
-		return wwe.Errorf(wwe.CodeUnauthenticated, "the credential is not valid")
+		return errBadToken
 	}
 	k.authenticated(who)
 	return nil

@@ -70,7 +70,8 @@ func exportCounters(m *metrics.Metrics, engine *guard.Engine, server *api.Server
 	m.CounterFunc("decision_log_entries_dropped_total", "Decision log entries lost because the output failed to take them.", stat(func(s guard.LogStats) uint64 { return s.Failed }))
 	m.CounterFunc("decision_log_waits_total", "Decisions that waited for room in the decision log's buffer.", stat(func(s guard.LogStats) uint64 { return s.Waits }))
 	m.GaugeFunc("decision_log_pending", "Decision log entries waiting in the buffer.", func() float64 { return float64(engine.LogStats().Pending) })
-	m.GaugeFunc("event_streams_open", "Open event streams (GET /v1/events).", func() float64 { return float64(server.FeedStats().Subscribers) })
+	m.GaugeFunc("event_streams_open", "Open event streams: GET /v1/events and SCAPI socket subscriptions.", func() float64 { return float64(server.FeedStats().Subscribers) })
+	m.GaugeFunc("scapi_sockets_open", "Open SCAPI sockets (GET /v1/scapi/ws).", func() float64 { return float64(server.SocketsOpen()) })
 	m.CounterFunc("event_streams_dropped_total", "Event streams cut off for falling behind.", func() float64 { return float64(server.FeedStats().Dropped) })
 }
 

@@ -1,0 +1,172 @@
+package main
+
+import (
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/coder/websocket"
+
+	"github.com/wwe-guard/wwe-guard/internal/testkit"
+)
+
+// TestE2EThreeDoors: for the same calls, the envelope door with /v1/events
+// (one guard) and the SCAPI socket (another guard, same config and seed)
+// give the same replies and the same events, in the same order.
+func TestE2EThreeDoors(t *testing.T) {
+	t.Parallel()
+	const origin = "https://crm.example"
+	options := e2eOptions + "  service-client-api.accepted-web-content-origins: \"" + origin + "\"\n"
+	envelope := startGuard(t, "--config", writeConfig(t, options, ""))
+	socket := startGuard(t, "--config", writeConfig(t, options, ""))
+	events := openEvents(t, envelope+"/v1/events?subscribe=interaction,markdone", "Origin", origin)
+	k := testkit.DialSocket(t, socket, "Origin", origin)
+	k.Send(`{"event":"subscribe","data":["interaction","markdone"],"referenceId":"s","userAgent":"WWE Client","protocolVersion":2}`)
+	if sub := k.Next(); sub["subscriptionId"] == nil {
+		t.Fatalf("subscribe: %v", sub)
+	}
+	m := scrape(t, socket)
+	if open, subs := series(m, "wwe_guard_scapi_sockets_open"), series(m, "wwe_guard_event_streams_open"); open != 1 || subs != 1 {
+		t.Errorf("metrics: scapi_sockets_open %v, event_streams_open %v; want 1, 1", open, subs)
+	}
+
+	calls := []struct {
+		request, params string
+		events          int // the events the call causes
+	}{
+		{"interaction.getInteractions", `[]`, 0},
+		{"interaction.getByInteractionId", `["1"]`, 0},
+		{"interaction.getByInteractionId", `["404"]`, 0},
+		{"interaction.setUserData", `["1",{"Notes":"called back"}]`, 1},
+		{"interaction.setUserData", `["1",{"SSN":"078-05-1120"}]`, 0},
+		{"interaction.setUserData", `["1",{"Notes":{"a":{"b":{"c":{"d":{"e":{"f":{"g":{"h":{"i":"deep"}}}}}}}}}}]`, 0},
+		{"interaction.deleteUserData", `["1","Notes"]`, 1},
+		{"interaction.markdone", `["1"]`, 1},
+		{"interaction.blockMarkdone", `["1","wait for the survey"]`, 2},
+		{"interaction.setUserData", `["1",{"DispositionCode":"Sale"}]`, 1},
+		{"interaction.markdone", `["1"]`, 1},
+		{"interaction.unblockMarkdone", `["1"]`, 2},
+		{"interaction.markdone", `["1"]`, 1},
+		{"interaction.accept", `["3"]`, 1},
+		{"interaction.markdone", `["2"]`, 1},
+		{"interaction.getByInteractionId", `[1]`, 0},
+		{"interaction.nope", `[]`, 0},
+		{"interaction.selectCaseByCaseId", `["case-2"]`, 2},
+	}
+	for i, c := range calls {
+		ref := strconv.Itoa(i)
+		msg := `{"request":"` + c.request + `","parameters":` + c.params + `,"referenceId":"` + ref + `","userAgent":"WWE Client","protocolVersion":2}`
+		door := send(t, http.MethodPost, envelope+"/v1/scapi", msg, "Origin", origin)
+		var onSocket map[string]any
+		var socketEvents []map[string]any
+		k.Send(msg)
+		for onSocket == nil || len(socketEvents) < c.events {
+			m := k.Next()
+			if m["event"] != nil {
+				socketEvents = append(socketEvents, m)
+			} else {
+				onSocket = m
+			}
+		}
+		if a, b := withoutDecisionID(t, door.body), withoutDecisionID(t, onSocket); a != b {
+			t.Errorf("%s %s:\n envelope %s\n socket   %s", c.request, c.params, a, b)
+		}
+		for j := range c.events {
+			var streamed map[string]any
+			select {
+			case streamed = <-events.events:
+			case <-time.After(10 * time.Second):
+				t.Fatalf("%s %s: no event %d on /v1/events", c.request, c.params, j)
+			}
+			if a, b := withoutDecisionID(t, streamed), withoutDecisionID(t, socketEvents[j]); a != b {
+				t.Errorf("%s %s: event %d:\n /v1/events %s\n socket     %s", c.request, c.params, j, a, b)
+			}
+		}
+	}
+	// Nothing more on either: the next event of each is the last write's.
+	last := `{"request":"interaction.setUserData","parameters":["3",{"Notes":"end"}],"referenceId":"end"}`
+	send(t, http.MethodPost, envelope+"/v1/scapi", last, "Origin", origin).expect(t, http.StatusOK, "")
+	k.Send(last)
+	for _, m := range []map[string]any{<-events.events, k.Next(), k.Next()} {
+		if m["referenceId"] == "end" {
+			continue
+		}
+		if it, _ := m["data"].(map[string]any)["interaction"].(map[string]any); it["interactionId"] != "3" {
+			t.Errorf("an event beyond the calls': %v", m)
+		}
+	}
+}
+
+// withoutDecisionID is m as JSON without its decision id, which every decision
+// has its own of.
+func withoutDecisionID(t *testing.T, m map[string]any) string {
+	t.Helper()
+	delete(m, "decisionId")
+	b, err := json.Marshal(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// TestE2ESocketAuth: with caller authentication, a browser's socket (no
+// headers) authenticates with a token from POST /v1/scapi/token in its
+// first message; a message before it is refused and the socket stays open,
+// a bad token closes it (1008). A relay is a relay only when its token
+// names the relay's application; a header credential works for a client
+// that can send one.
+func TestE2ESocketAuth(t *testing.T) {
+	t.Parallel()
+	const portal, crm = "https://portal.example", "https://crm.example"
+	extra := "auth:\n  apiKeys:\n" +
+		"    - {sha256: " + keyHash("portal-key") + ", application: portal}\n" +
+		"    - {sha256: " + keyHash("crm-key") + ", application: crm}\n" +
+		"scapi:\n  relays:\n    - {origin: \"" + portal + "\", application: portal}\n"
+	options := e2eOptions + "  service-client-api.accepted-web-content-origins: \"" + crm + "\"\n"
+	base := startGuard(t, "--config", writeConfig(t, options, extra))
+	token := func(key string) string {
+		return send(t, http.MethodPost, base+"/v1/scapi/token", "", "X-API-Key", key).expect(t, http.StatusOK, "").body["token"].(string)
+	}
+	stamped := func(ref string) string {
+		return `{"request":"interaction.setUserData","parameters":["1",{"Notes":"` + ref + `"}],"referenceId":"` + ref + `","callerOrigin":"` + crm + `"}`
+	}
+
+	relay := testkit.DialSocket(t, base, "Origin", portal)
+	relay.Send(stamped("early"))
+	if got := relay.Next(); got["errorCode"] != "UNAUTHENTICATED" || got["referenceId"] != "early" {
+		t.Fatalf("a message before the token: %v", got)
+	}
+	relay.Send(`{"token":"` + token("portal-key") + `"}`)
+	relay.Send(stamped("1"))
+	if got := relay.Next(); got["referenceId"] != "1" || got["errorCode"] != nil {
+		t.Fatalf("the relay's stamped write: %v", got)
+	}
+
+	// The portal page with the CRM's token is no relay: its stamp is refused.
+	impostor := testkit.DialSocket(t, base, "Origin", portal)
+	impostor.Send(`{"token":"` + token("crm-key") + `"}`)
+	impostor.Send(stamped("2"))
+	if got := impostor.Next(); got["errorCode"] != "REQUEST_NOT_ALLOWED" {
+		t.Fatalf("a stamp from a relay origin with another application's token: %v", got)
+	}
+
+	bad := testkit.DialSocket(t, base, "Origin", portal)
+	bad.Send(`{"token":"bm90IGEgdG9rZW4.c2ln"}`)
+	if got := bad.Next(); got["errorCode"] != "UNAUTHENTICATED" {
+		t.Fatalf("a bad token: %v", got)
+	}
+	if code := bad.Closed(); code != websocket.StatusPolicyViolation {
+		t.Fatalf("a bad token closed the socket with %d, want 1008", code)
+	}
+
+	direct := testkit.DialSocket(t, base, "Origin", crm, "X-API-Key", "crm-key")
+	if got := direct.Call("3", "interaction.getByInteractionId", `["1"]`); got["result"] == nil {
+		t.Fatalf("a header credential: %v", got)
+	}
+	if _, err := testkit.DialSocketRaw(base, "Origin", crm, "X-API-Key", "wrong"); err == nil || !strings.HasPrefix(err.Error(), "401") {
+		t.Fatalf("a bad header credential at the handshake: %v, want 401", err)
+	}
+}
