@@ -11,38 +11,6 @@ import (
 	"github.com/wwe-guard/wwe-guard/internal/wwe"
 )
 
-// statuses is the one map from error code to HTTP status.
-var statuses = map[wwe.Code]int{
-	wwe.CodeInvalidRequest:          http.StatusBadRequest,
-	wwe.CodeUnauthenticated:         http.StatusUnauthorized,
-	wwe.CodeUserDataWriteNotAllowed: http.StatusForbidden,
-	wwe.CodeRequestNotAllowed:       http.StatusForbidden,
-	wwe.CodeInteractionNotFound:     http.StatusNotFound,
-	wwe.CodeCaseNotFound:            http.StatusNotFound,
-	wwe.CodeNotFound:                http.StatusNotFound,
-	wwe.CodeMethodNotAllowed:        http.StatusMethodNotAllowed,
-	wwe.CodeMarkdoneBlocked:         http.StatusConflict,
-	wwe.CodeInteractionNotLive:      http.StatusConflict,
-	wwe.CodeInvalidState:            http.StatusConflict,
-	wwe.CodeInteractionChanged:      http.StatusConflict,
-	wwe.CodeRequestTooLarge:         http.StatusRequestEntityTooLarge,
-	wwe.CodeUnsupportedMediaType:    http.StatusUnsupportedMediaType,
-	wwe.CodeRateLimited:             http.StatusTooManyRequests,
-	wwe.CodePolicyError:             http.StatusInternalServerError,
-	wwe.CodeServiceUnavailable:      http.StatusBadGateway,
-	wwe.CodeNotReady:                http.StatusServiceUnavailable,
-	wwe.CodeNotImplemented:          http.StatusNotImplemented,
-}
-
-// statusOf maps a code to its status; a code the guard does not know (from
-// a misbehaving service) is a bad gateway.
-func statusOf(code wwe.Code) int {
-	if s, ok := statuses[code]; ok {
-		return s
-	}
-	return http.StatusBadGateway
-}
-
 // replier answers a call on the door it came through.
 type replier interface {
 	result(c echo.Context, status int, v any) error
@@ -72,7 +40,7 @@ func (restReply) result(c echo.Context, status int, v any) error {
 }
 
 func (restReply) failure(c echo.Context, e *wwe.Error) error {
-	return c.JSON(statusOf(e.Code), e)
+	return c.JSON(e.Code.Status(), e)
 }
 
 // fail answers err on rp. An error that is not a *wwe.Error came from
@@ -87,7 +55,7 @@ func (s *Server) fail(c echo.Context, rp replier, err error) error {
 		e = wwe.Errorf(wwe.CodeServiceUnavailable, "the interaction service could not be reached")
 	case err != error(e):
 		level := slog.LevelInfo
-		if statusOf(e.Code) >= http.StatusInternalServerError {
+		if e.Code.Status() >= http.StatusInternalServerError {
 			level = slog.LevelError
 		}
 		s.log.Log(c.Request().Context(), level, "call failed", "path", c.Path(), "errorCode", e.Code, "err", err)

@@ -27,7 +27,7 @@ func (r *scapiReply) failure(c echo.Context, e *wwe.Error) error {
 		// SCAPI answers null for an unknown id.
 		return r.result(c, http.StatusOK, nil)
 	}
-	return c.JSON(statusOf(e.Code), scapiError{
+	return c.JSON(e.Code.Status(), scapiError{
 		ReferenceID: r.referenceID, Error: e,
 		UserAgent: wwe.ServerUserAgent, ProtocolVersion: wwe.ProtocolVersion,
 	})

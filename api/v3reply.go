@@ -39,7 +39,7 @@ func (s *Server) v3Failure(c echo.Context, err error) error {
 	if e.RetryAfter > 0 {
 		c.Response().Header().Set("Retry-After", strconv.Itoa(e.RetryAfter))
 	}
-	return c.JSON(statusOf(e.Code), body)
+	return c.JSON(e.Code.Status(), body)
 }
 
 // v3Relay answers with GWS's reply: its status, its end-to-end headers with

@@ -22,6 +22,21 @@ type loadSpec struct {
 	drain time.Duration
 	mix   mix
 	plan  *plan
+	api   string // what the load speaks (--api)
+	// socket sends each worker's requests, SCAPI envelopes, over a SCAPI
+	// socket of its own, dialled with header.
+	socket bool
+	header http.Header
+}
+
+// sender is how one worker sends its requests: over the HTTP client, or
+// over its own socket.
+func (spec loadSpec) sender(client *http.Client) (func(context.Context, request) (outcome, error), func()) {
+	if !spec.socket {
+		return func(ctx context.Context, r request) (outcome, error) { return send(ctx, client, spec.base, r) }, func() {}
+	}
+	s := newSocketSender(spec.base, spec.header)
+	return s.send, s.close
 }
 
 // sample is the measurement of one scheduled request.
@@ -88,11 +103,13 @@ func runLoad(ctx context.Context, client *http.Client, spec loadSpec) (runResult
 	t0 := time.Now()
 	for w := range spec.concurrency {
 		wg.Go(func() {
+			send, done := spec.sender(client)
+			defer done()
 			local := make([]sample, 0, total/spec.concurrency+16)
 			for j := range jobs {
 				picked := time.Now()
 				inFlight.add(1)
-				out, err := send(ctx, client, spec.base, j.req)
+				out, err := send(ctx, j.req)
 				inFlight.add(-1)
 				if err != nil {
 					continue // ctx ended; the scheduler reports it

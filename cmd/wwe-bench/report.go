@@ -17,6 +17,7 @@ type Report struct {
 	Round         int     `json:"round,omitempty"` // 1-based, in --compare
 	Target        string  `json:"target"`
 	Kind          string  `json:"kind"`
+	API           string  `json:"api"` // v1, scapi, socket or workspace (--api)
 	RequestedRate float64 `json:"requestedRate"`
 	DurationSec   float64 `json:"durationSec"`
 	Concurrency   int     `json:"concurrency"`
@@ -64,7 +65,7 @@ type Outcome struct {
 // summarize turns a run into its report.
 func summarize(res runResult, spec loadSpec, kind targetKind) Report {
 	r := Report{
-		Target: spec.base, Kind: kind.String(), RequestedRate: spec.rate,
+		Target: spec.base, Kind: kind.String(), API: spec.api, RequestedRate: spec.rate,
 		DurationSec: spec.duration.Seconds(), Concurrency: spec.concurrency, Mix: spec.mix.String(),
 		Scheduled: len(res.samples),
 	}
@@ -110,7 +111,7 @@ func printReport(w io.Writer, r Report) {
 		title = fmt.Sprintf("%s %s", r.Name, r.Target)
 	}
 	fmt.Fprintf(w, "target      %s (%s)\n", title, r.Kind)
-	fmt.Fprintf(w, "load        %g req/s for %gs, concurrency %d, mix %s\n", r.RequestedRate, r.DurationSec, r.Concurrency, r.Mix)
+	fmt.Fprintf(w, "load        %g req/s for %gs, concurrency %d, mix %s, api %s\n", r.RequestedRate, r.DurationSec, r.Concurrency, r.Mix, r.API)
 	fmt.Fprintf(w, "requests    %d scheduled, %d answered, %d unexpected\n", r.Scheduled, r.Answered, r.Unexpected)
 	fmt.Fprintf(w, "throughput  %.1f req/s\n", r.Throughput)
 	fmt.Fprintf(w, "latency ms  %s   (from intended send time; exact)\n", latencyLine(r.LatencyMs))

@@ -18,6 +18,7 @@ const usage = `usage:
   wwe-bench --max (--url URL | --start | --service URL --guard URL) [--p99-bound D]
                                                          highest rate each target sustains under the p99 bound
   wwe-bench proxy --upstream URL [--listen ADDR]         the bare reverse proxy (prints its address on stdout)
+  wwe-bench fanout --url URL [--sockets N] [--rate R]    event delivery to N subscribed SCAPI sockets
 
 --api workspace speaks Workspace API v3 to each target: one session per
 target, a call rung through the reference GWS (--service, or --sim with
@@ -34,8 +35,11 @@ type options struct {
 	concurrency int
 	timeout     time.Duration
 	mix         mix
-	plan        *plan // of /v1; the Workspace API's is made per target
-	workspace   bool  // --api workspace
+	plan        *plan  // of /v1; the Workspace API's is made per target
+	workspace   bool   // --api workspace
+	api         string // --api
+	scapi       bool   // --api scapi or socket: SCAPI envelopes
+	socket      bool   // --api socket: over a SCAPI socket per worker
 	sim         string
 	kind        kindFlag
 	jsonPath    string
@@ -57,6 +61,9 @@ type options struct {
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) > 0 && args[0] == "proxy" {
 		return helpIsNoError(proxyCommand(ctx, args[1:], stdout, stderr))
+	}
+	if len(args) > 0 && args[0] == "fanout" {
+		return helpIsNoError(fanoutCommand(ctx, args[1:], stdout, stderr))
 	}
 	opts, err := parseOptions(args, stderr)
 	if err != nil {
@@ -91,7 +98,7 @@ func parseOptions(args []string, stderr io.Writer) (options, error) {
 	fs.DurationVar(&o.warmup, "warmup", time.Second, "load sent before each measured run, not measured")
 	fs.IntVar(&o.concurrency, "concurrency", 64, "most requests in flight (workers, connections) per target")
 	fs.DurationVar(&o.timeout, "timeout", 5*time.Second, "per request; also how long past the schedule's end unsent requests may still be sent")
-	apiName := fs.String("api", "v1", "what the load speaks: v1 (the /v1 REST contract) or workspace (Workspace API v3 in front of wwe-sim --api workspace)")
+	apiName := fs.String("api", "v1", "what the load speaks: v1 (the /v1 REST contract), scapi (the same operations as SCAPI envelopes, POST /v1/scapi), socket (those envelopes over one SCAPI socket per worker, GET /v1/scapi/ws) or workspace (Workspace API v3 in front of wwe-sim --api workspace)")
 	fs.StringVar(&o.sim, "sim", "", "--api workspace with --url: the reference GWS that rings the load's call (default: --url)")
 	mixText := fs.String("mix", "", "operation mix: op=weight,... with ops set, refused, get, delete, markdone (default "+defaultMix+"; --api workspace: "+defaultWorkspaceMix+", no delete or markdone)")
 	ids := fs.String("ids", "1,2", "interaction ids the reads and writes cycle through (live ones of the demo seed)")
@@ -135,12 +142,17 @@ func parseOptions(args []string, stderr io.Writer) (options, error) {
 	if many {
 		problems = append(problems, o.targets.validate()...)
 	}
+	o.api = *apiName
 	switch *apiName {
 	case "v1":
+	case "scapi":
+		o.scapi = true
+	case "socket":
+		o.scapi, o.socket = true, true
 	case "workspace":
 		o.workspace, o.targets.workspace = true, true
 	default:
-		problems = append(problems, fmt.Sprintf("--api %q: want v1 or workspace", *apiName))
+		problems = append(problems, fmt.Sprintf("--api %q: want v1, scapi, socket or workspace", *apiName))
 	}
 	check(o.sim == "" || (o.workspace && o.url != ""), "--sim is for --api workspace with --url")
 	if *mixText == "" {
@@ -159,6 +171,8 @@ func parseOptions(args []string, stderr io.Writer) (options, error) {
 	}
 	if o.plan, err = newPlan(splitList(*ids), *markdoneID); err != nil {
 		problems = append(problems, err.Error())
+	} else if o.scapi {
+		o.plan.envelopes()
 	}
 	if o.kind, err = parseKind(*kind); err != nil {
 		problems = append(problems, err.Error())
@@ -191,6 +205,7 @@ func (o options) spec(base string, p *plan) loadSpec {
 	return loadSpec{
 		base: base, rate: o.rate, duration: o.duration, warmup: o.warmup,
 		concurrency: o.concurrency, drain: o.timeout, mix: o.mix, plan: p,
+		api: o.api, socket: o.socket, header: o.header(),
 	}
 }
 
@@ -205,6 +220,15 @@ func (o options) newClient() *http.Client {
 		c.Transport = withAPIKey{rt: c.Transport, key: o.targets.apiKey}
 	}
 	return c
+}
+
+// header is what a socket's handshake sends: --api-key.
+func (o options) header() http.Header {
+	h := http.Header{}
+	if o.targets.apiKey != "" {
+		h.Set("X-API-Key", o.targets.apiKey)
+	}
+	return h
 }
 
 // withAPIKey sends X-API-Key with every request (--api-key).

@@ -14,20 +14,30 @@ import (
 var loadArgs = []string{"--rate", "200", "--duration", "1s", "--warmup", "0", "--concurrency", "8"}
 
 // TestRunAgainstGuard runs the default mix against the real guard with the
-// bundled policies: every answer is the expected one, the counts add up, and
-// the service is left as it was (markdone block cleared, not done).
+// bundled policies, through each door (/v1, SCAPI envelopes, the SCAPI
+// socket): every answer is the expected one, the counts add up, and the
+// service is left as it was (markdone block cleared, not done).
 func TestRunAgainstGuard(t *testing.T) {
 	t.Parallel()
+	for _, door := range []string{"v1", "scapi", "socket"} {
+		t.Run(door, func(t *testing.T) {
+			t.Parallel()
+			runAgainstGuard(t, door)
+		})
+	}
+}
+
+func runAgainstGuard(t *testing.T, door string) {
 	svc := service.NewMemory(service.DemoSeed())
 	srv := newGuardServer(t, svc)
 	var r Report
-	out, err := runTool(t, &r, append([]string{"--url", srv.URL}, loadArgs...)...)
+	out, err := runTool(t, &r, append([]string{"--url", srv.URL, "--api", door}, loadArgs...)...)
 	if err != nil {
 		t.Fatalf("run: %v\n%s", err, out)
 	}
 	checkCounts(t, r)
-	if r.Kind != "guard" || r.Unexpected != 0 || r.Scheduled != 200 || r.Answered != 200 {
-		t.Errorf("kind %s, unexpected %d, scheduled %d, answered %d; want guard, 0, 200, 200\n%s", r.Kind, r.Unexpected, r.Scheduled, r.Answered, out)
+	if r.Kind != "guard" || r.API != door || r.Unexpected != 0 || r.Scheduled != 200 || r.Answered != 200 {
+		t.Errorf("kind %s, api %s, unexpected %d, scheduled %d, answered %d; want guard, %s, 0, 200, 200\n%s", r.Kind, r.API, r.Unexpected, r.Scheduled, r.Answered, door, out)
 	}
 	if r.MaxInFlight < 1 || r.MaxInFlight > 8 {
 		t.Errorf("max in flight %d, want 1..8 (--concurrency 8)", r.MaxInFlight)
@@ -146,4 +156,19 @@ func hasOutcome(r Report, op string, status int, code string) bool {
 		}
 	}
 	return false
+}
+
+// TestFanout: every write's event reaches every subscribed socket, and the
+// report says so.
+func TestFanout(t *testing.T) {
+	t.Parallel()
+	srv := newGuardServer(t, service.NewMemory(service.DemoSeed()))
+	var r FanoutReport
+	out, err := runTool(t, &r, "fanout", "--url", srv.URL, "--sockets", "20", "--rate", "20", "--duration", "1s")
+	if err != nil {
+		t.Fatalf("fanout: %v\n%s", err, out)
+	}
+	if r.Sockets != 20 || r.Writes != 20 || r.Expected != 400 || r.Delivered != 400 || r.Closed != 0 || r.LatencyMs.Max <= 0 {
+		t.Errorf("report %+v\n%s", r, out)
+	}
 }

@@ -3,6 +3,7 @@ package wwe
 import (
 	"errors"
 	"fmt"
+	"net/http"
 )
 
 // Code is a stable errorCode, as clients see it.
@@ -68,4 +69,36 @@ func ErrorCode(err error) Code {
 		return e.Code
 	}
 	return CodeServiceUnavailable
+}
+
+// statuses is the one map from error code to HTTP status (DESIGN.md §2.3).
+var statuses = map[Code]int{
+	CodeInvalidRequest:          http.StatusBadRequest,
+	CodeUnauthenticated:         http.StatusUnauthorized,
+	CodeUserDataWriteNotAllowed: http.StatusForbidden,
+	CodeRequestNotAllowed:       http.StatusForbidden,
+	CodeInteractionNotFound:     http.StatusNotFound,
+	CodeCaseNotFound:            http.StatusNotFound,
+	CodeNotFound:                http.StatusNotFound,
+	CodeMethodNotAllowed:        http.StatusMethodNotAllowed,
+	CodeMarkdoneBlocked:         http.StatusConflict,
+	CodeInteractionNotLive:      http.StatusConflict,
+	CodeInvalidState:            http.StatusConflict,
+	CodeInteractionChanged:      http.StatusConflict,
+	CodeRequestTooLarge:         http.StatusRequestEntityTooLarge,
+	CodeUnsupportedMediaType:    http.StatusUnsupportedMediaType,
+	CodeRateLimited:             http.StatusTooManyRequests,
+	CodePolicyError:             http.StatusInternalServerError,
+	CodeServiceUnavailable:      http.StatusBadGateway,
+	CodeNotReady:                http.StatusServiceUnavailable,
+	CodeNotImplemented:          http.StatusNotImplemented,
+}
+
+// Status is the HTTP status a failure with code c answers; a code the
+// guard does not know (from a misbehaving service) is a bad gateway.
+func (c Code) Status() int {
+	if s, ok := statuses[c]; ok {
+		return s
+	}
+	return http.StatusBadGateway
 }
