@@ -108,11 +108,18 @@ func (sess *session) findCall(id string) (*call, error) {
 // publishCall publishes CallStateChanged with the whole call on the voice
 // channel, with operationId when echo is set. Caller holds s.mu.
 func (s *Sim) publishCall(sess *session, c *call, notificationType, echo string) {
-	data := map[string]any{"messageType": "CallStateChanged", "notificationType": notificationType, "call": c}
+	s.publish(sess, workspace.ChannelVoice, stateChanged("CallStateChanged", notificationType, "call", c, echo))
+}
+
+// stateChanged is the data of a CallStateChanged or InteractionStateChanged
+// notification: the whole object under key, and operationId when echo is
+// set.
+func stateChanged(messageType, notificationType, key string, object any, echo string) map[string]any {
+	data := map[string]any{"messageType": messageType, "notificationType": notificationType, key: object}
 	if echo != "" {
 		data["operationId"] = echo
 	}
-	s.publish(sess, workspace.ChannelVoice, data)
+	return data
 }
 
 // changeState moves a call to state and publishes it. Caller holds s.mu.
