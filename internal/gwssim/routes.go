@@ -28,8 +28,8 @@ func (s *Sim) routes() {
 
 	// Voice.
 	s.handle("GET "+v3+"/voice/calls", s.voiceCalls)
-	s.handle("POST "+v3+"/voice/make-call", s.run(s.makeCall))
-	s.handle("POST "+v3+"/voice/send-user-event", s.run(s.sendUserEvent))
+	s.handle("POST "+v3+"/voice/make-call", s.voiceOp((*voiceData).needDestination, s.makeCall))
+	s.handle("POST "+v3+"/voice/send-user-event", s.voiceOp((*voiceData).needUserData, s.sendUserEvent))
 	for _, name := range []string{"ready", "not-ready", "dnd-on", "dnd-off", "login", "logout", "set-forward", "cancel-forward"} {
 		s.handle("POST "+v3+"/voice/"+name, s.agentState(name))
 	}
