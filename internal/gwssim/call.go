@@ -128,6 +128,17 @@ func (s *Sim) changeState(sess *session, c *call, state, echo string) {
 	s.publishCall(sess, c, stateChange, echo)
 }
 
+// updateUserData applies the pairs of ud to the call's user data as updates
+// and publishes AttachedDataChanged; with no pairs, nothing changes and
+// nothing is published. Caller holds s.mu.
+func (s *Sim) updateUserData(sess *session, c *call, ud workspace.KV) {
+	if len(ud) == 0 {
+		return
+	}
+	c.UserData = c.UserData.Update(ud)
+	s.publishCall(sess, c, attachedDataChanged, "")
+}
+
 // release ends the conversation; with autoCompleteCall the call completes
 // too. Caller holds s.mu.
 func (s *Sim) release(sess *session, c *call, echo string) {

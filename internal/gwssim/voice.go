@@ -90,10 +90,7 @@ func (s *Sim) completeCall(o *op, c *call, d *voiceData) error {
 	if err := d.needUserData(); err != nil {
 		return err
 	}
-	if len(d.UserData) > 0 {
-		c.UserData = c.UserData.Update(d.UserData)
-		s.publishCall(o.sess, c, attachedDataChanged, "")
-	}
+	s.updateUserData(o.sess, c, d.UserData)
 	s.complete(o.sess, c, o.echo())
 	return nil
 }
