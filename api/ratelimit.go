@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"math"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -73,12 +73,7 @@ type bucket struct {
 func ParseRateLimits(options map[string]any) (*RateLimits, error) {
 	rl := &RateLimits{perOp: map[wwe.Operation]int{}, now: time.Now, maxCallers: DefaultMaxCallers, callers: map[string]*list.Element{}}
 	var problems []string
-	names := make([]string, 0, len(options))
-	for name := range options {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	for _, name := range names {
+	for _, name := range slices.Sorted(maps.Keys(options)) {
 		if name != optRateLimit && name != optQuarantineDelay && !strings.HasPrefix(name, optRateLimit+".") {
 			continue
 		}

@@ -4,7 +4,8 @@ import (
 	"bytes"
 	"cmp"
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/open-policy-agent/opa/v1/ast"
@@ -101,12 +102,7 @@ func rootProblems(name string, roots []string, owned map[string]string) []string
 				problems = append(problems, fmt.Sprintf("bundle %s: root %q overlaps %s, which the guard owns", name, r, reserved))
 			}
 		}
-		others := make([]string, 0, len(owned))
-		for o := range owned {
-			others = append(others, o)
-		}
-		sort.Strings(others)
-		for _, o := range others {
+		for _, o := range slices.Sorted(maps.Keys(owned)) {
 			if overlaps(r, o) {
 				problems = append(problems, fmt.Sprintf("bundle %s: root %q overlaps root %q of bundle %s", name, r, o, owned[o]))
 			}

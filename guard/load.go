@@ -6,10 +6,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/open-policy-agent/opa/v1/ast"
@@ -134,12 +135,7 @@ func dataDocument(docs map[string]any, options, workspace map[string]any) (map[s
 // included), and the modes that turn decisions into verdicts.
 func revisionOf(modules map[string]*ast.Module, data map[string]any, modes ...string) (string, error) {
 	h := sha256.New()
-	names := make([]string, 0, len(modules))
-	for name := range modules {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	for _, name := range names {
+	for _, name := range slices.Sorted(maps.Keys(modules)) {
 		fmt.Fprintf(h, "%s\x00%s\x00", name, modules[name].String())
 	}
 	b, err := json.Marshal(data)

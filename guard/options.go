@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io/fs"
+	"maps"
 	"math"
 	"slices"
 	"strconv"
@@ -70,11 +71,7 @@ func (s schemas) checkOptions(options map[string]any) (map[string]any, error) {
 	if s.types == nil {
 		return options, nil
 	}
-	names := make([]string, 0, len(options))
-	for name := range options {
-		names = append(names, name)
-	}
-	slices.Sort(names)
+	names := slices.Sorted(maps.Keys(options))
 	out := make(map[string]any, len(options))
 	var problems []string
 	for _, name := range names {

@@ -2,6 +2,7 @@ package guard
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 
 	"github.com/open-policy-agent/opa/v1/ast"
@@ -49,12 +50,8 @@ type catalog struct {
 // into the binary, whose codes are the shipped ones.
 func catalogRules(modules map[string]*ast.Module, bundled map[string]bool) catalog {
 	c := catalog{labels: newRuleLabels(), shipped: map[string]string{}}
-	names := make([]string, 0, len(modules))
-	for name := range modules {
-		names = append(names, name)
-	}
-	slices.Sort(names) // deterministic locations for shipped codes
-	for _, name := range names {
+	// In name order: deterministic locations for shipped codes.
+	for _, name := range slices.Sorted(maps.Keys(modules)) {
 		m := modules[name]
 		if m == nil {
 			continue

@@ -10,19 +10,8 @@
 // `wwe-bench proxy` is that bare reverse proxy.
 package main
 
-import (
-	"context"
-	"fmt"
-	"os"
-	"os/signal"
-	"syscall"
-)
+import "github.com/wwe-guard/wwe-guard/internal/command"
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
-		fmt.Fprintln(os.Stderr, "wwe-bench:", err)
-		os.Exit(1)
-	}
+	command.Main("wwe-bench", run)
 }

@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/wwe-guard/wwe-guard/internal/roundtrip"
 )
 
 const usage = `usage:
@@ -217,7 +219,7 @@ func (o options) newClient() *http.Client {
 		c = newJarClient(o.concurrency, o.timeout)
 	}
 	if o.targets.apiKey != "" {
-		c.Transport = withAPIKey{rt: c.Transport, key: o.targets.apiKey}
+		c.Transport = withAPIKey(c.Transport, o.targets.apiKey)
 	}
 	return c
 }
@@ -231,16 +233,13 @@ func (o options) header() http.Header {
 	return h
 }
 
-// withAPIKey sends X-API-Key with every request (--api-key).
-type withAPIKey struct {
-	rt  http.RoundTripper
-	key string
-}
-
-func (t withAPIKey) RoundTrip(r *http.Request) (*http.Response, error) {
-	r = r.Clone(r.Context())
-	r.Header.Set("X-API-Key", t.key)
-	return t.rt.RoundTrip(r)
+// withAPIKey sends X-API-Key with every request rt makes (--api-key).
+func withAPIKey(rt http.RoundTripper, key string) http.RoundTripper {
+	return roundtrip.Func(func(r *http.Request) (*http.Response, error) {
+		r = r.Clone(r.Context())
+		r.Header.Set("X-API-Key", key)
+		return rt.RoundTrip(r)
+	})
 }
 
 // ready readies the target at base and returns its kind and plan: /v1

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/wwe-guard/wwe-guard/api/service"
+	"github.com/wwe-guard/wwe-guard/internal/roundtrip"
 )
 
 // loadArgs is a short load: 200 requests, no warm-up.
@@ -170,5 +171,29 @@ func TestFanout(t *testing.T) {
 	}
 	if r.Sockets != 20 || r.Writes != 20 || r.Expected != 400 || r.Delivered != 400 || r.Closed != 0 || r.LatencyMs.Max <= 0 {
 		t.Errorf("report %+v\n%s", r, out)
+	}
+}
+
+// TestWithAPIKey: every request the transport makes carries --api-key; the
+// caller's request is left as it was.
+func TestWithAPIKey(t *testing.T) {
+	t.Parallel()
+	var got string
+	rt := withAPIKey(roundtrip.Func(func(r *http.Request) (*http.Response, error) {
+		got = r.Header.Get("X-API-Key")
+		return &http.Response{StatusCode: http.StatusOK, Body: http.NoBody, Request: r}, nil
+	}), "bench-key")
+	req, err := http.NewRequest(http.MethodGet, "http://target.test/v1/interactions", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := rt.RoundTrip(req); err != nil {
+		t.Fatal(err)
+	}
+	if got != "bench-key" {
+		t.Errorf("X-API-Key sent: %q, want %q", got, "bench-key")
+	}
+	if h := req.Header.Get("X-API-Key"); h != "" {
+		t.Errorf("the caller's request was changed: X-API-Key %q", h)
 	}
 }

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"net/http"
 	"path/filepath"
 	"slices"
@@ -10,13 +8,9 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-)
 
-// keyHash is what the config stores of an API key.
-func keyHash(key string) string {
-	sum := sha256.Sum256([]byte(key))
-	return hex.EncodeToString(sum[:])
-}
+	"github.com/wwe-guard/wwe-guard/internal/testkit"
+)
 
 // appOnlyRule refuses CustomerSegment to every application but crm.
 const appOnlyRule = `package wwe.userdata
@@ -39,7 +33,7 @@ func TestE2EAPIKeys(t *testing.T) {
 	t.Parallel()
 	up := startUpstream(t)
 	options := e2eOptions + "  service-client-api.rate-limit.interaction.getByInteractionId: 1\n"
-	extra := "auth:\n  apiKeys:\n    - {sha256: " + keyHash("crm-key") + ", application: crm}\n    - {sha256: " + strings.ToUpper(keyHash("ivr-key")) + ", application: ivr}\n" +
+	extra := "auth:\n  apiKeys:\n    - {sha256: " + testkit.KeyHash("crm-key") + ", application: crm}\n    - {sha256: " + strings.ToUpper(testkit.KeyHash("ivr-key")) + ", application: ivr}\n" +
 		"policies:\n  bundled: true\n  paths: [policy]\n"
 	cfg := writeHTTPConfig(t, up.url, options, extra)
 	mustWrite(t, filepath.Join(filepath.Dir(cfg), "policy", "app.rego"), appOnlyRule)
@@ -102,6 +96,6 @@ func TestE2EAPIKeys(t *testing.T) {
 	send(t, http.MethodGet, base+"/v1/interactions/2", "", "X-API-Key", "crm-key").expect(t, http.StatusTooManyRequests, "RATE_LIMITED")
 	send(t, http.MethodGet, base+"/v1/interactions/2", "", "X-API-Key", "ivr-key").expect(t, http.StatusOK, "")
 
-	expectRefusedConfig(t, writeConfig(t, "", "auth:\n  apiKeys:\n    - {sha256: abc, application: crm}\n    - {sha256: "+keyHash("x")+"}\n"),
+	expectRefusedConfig(t, writeConfig(t, "", "auth:\n  apiKeys:\n    - {sha256: abc, application: crm}\n    - {sha256: "+testkit.KeyHash("x")+"}\n"),
 		"auth.apiKeys[0].sha256: want the 64 hex digits of a SHA-256", "auth.apiKeys[1].application: required")
 }

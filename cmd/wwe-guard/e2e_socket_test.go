@@ -122,8 +122,8 @@ func TestE2ESocketAuth(t *testing.T) {
 	t.Parallel()
 	const portal, crm = "https://portal.example", "https://crm.example"
 	extra := "auth:\n  apiKeys:\n" +
-		"    - {sha256: " + keyHash("portal-key") + ", application: portal}\n" +
-		"    - {sha256: " + keyHash("crm-key") + ", application: crm}\n" +
+		"    - {sha256: " + testkit.KeyHash("portal-key") + ", application: portal}\n" +
+		"    - {sha256: " + testkit.KeyHash("crm-key") + ", application: crm}\n" +
 		"scapi:\n  relays:\n    - {origin: \"" + portal + "\", application: portal}\n"
 	options := e2eOptions + "  service-client-api.accepted-web-content-origins: \"" + crm + "\"\n"
 	base := startGuard(t, "--config", writeConfig(t, options, extra))

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/wwe-guard/wwe-guard/internal/testkit"
 )
 
 // TestE2ESessionToken: POST /v1/scapi/token gives an authenticated caller
@@ -15,7 +17,7 @@ import (
 // tampered or expired one is 401.
 func TestE2ESessionToken(t *testing.T) {
 	t.Parallel()
-	extra := "auth:\n  tokenTTL: 2s\n  apiKeys:\n    - {sha256: " + keyHash("crm-key") + ", application: crm}\n"
+	extra := "auth:\n  tokenTTL: 2s\n  apiKeys:\n    - {sha256: " + testkit.KeyHash("crm-key") + ", application: crm}\n"
 	base := startGuard(t, "--config", writeConfig(t, "", extra))
 	send(t, http.MethodPost, base+"/v1/scapi/token", "").expect(t, http.StatusUnauthorized, "UNAUTHENTICATED")
 	r := send(t, http.MethodPost, base+"/v1/scapi/token", "", "X-API-Key", "crm-key").expect(t, http.StatusOK, "")

@@ -3,22 +3,15 @@
 package main
 
 import (
-	"context"
-	"fmt"
 	"os"
-	"os/signal"
 	"runtime/debug"
-	"syscall"
+
+	"github.com/wwe-guard/wwe-guard/internal/command"
 )
 
 func main() {
 	tuneGC()
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
-		fmt.Fprintln(os.Stderr, "wwe-guard:", err)
-		os.Exit(1)
-	}
+	command.Main("wwe-guard", run)
 }
 
 // Garbage collection defaults, unless the environment sets GOGC or

@@ -4,12 +4,13 @@ import (
 	"bytes"
 	"errors"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/wwe-guard/wwe-guard/internal/testkit"
 )
 
 // The Kubernetes objects of deploy/kubernetes, as far as the tests read
@@ -170,23 +171,15 @@ const manifestDir = repoRoot + "/deploy/kubernetes"
 // loadManifests decodes every document of every YAML file in manifestDir.
 func loadManifests(t *testing.T) []k8sObject {
 	t.Helper()
-	files, err := filepath.Glob(filepath.Join(manifestDir, "*.yaml"))
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no manifests in %s (%v)", manifestDir, err)
-	}
 	var objs []k8sObject
-	for _, file := range files {
-		src, err := os.ReadFile(file)
-		if err != nil {
-			t.Fatal(err)
-		}
+	testkit.EachFile(t, filepath.Join(manifestDir, "*.yaml"), func(file string, src []byte) {
 		dec := yaml.NewDecoder(bytes.NewReader(src))
 		dec.KnownFields(true)
 		for {
 			var obj k8sObject
 			err := dec.Decode(&obj)
 			if errors.Is(err, io.EOF) {
-				break
+				return
 			}
 			if err != nil {
 				t.Fatalf("%s: %v", file, err)
@@ -197,7 +190,7 @@ func loadManifests(t *testing.T) []k8sObject {
 			obj.file = filepath.Base(file)
 			objs = append(objs, obj)
 		}
-	}
+	})
 	return objs
 }
 

@@ -8,8 +8,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -138,12 +139,7 @@ func printReplay(w io.Writer, rep guard.ReplayReport, budget string, allowed int
 	}
 	if len(rep.ByRule) > 0 {
 		fmt.Fprintln(w, "\nchanges by rule (reason code; ~ marks an observed dry-run code):")
-		names := make([]string, 0, len(rep.ByRule))
-		for code := range rep.ByRule {
-			names = append(names, code)
-		}
-		sort.Strings(names)
-		for _, code := range names {
+		for _, code := range slices.Sorted(maps.Keys(rep.ByRule)) {
 			rc := rep.ByRule[code]
 			fmt.Fprintf(w, "  %-32s +%d newly given  -%d no longer given\n", code, rc.Added, rc.Removed)
 		}

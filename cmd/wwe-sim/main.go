@@ -12,25 +12,20 @@ import (
 	"io"
 	"log/slog"
 	"net"
-	"os"
-	"os/signal"
-	"syscall"
 	"time"
 
 	"github.com/wwe-guard/wwe-guard/api"
 	"github.com/wwe-guard/wwe-guard/api/service"
+	"github.com/wwe-guard/wwe-guard/internal/command"
 	"github.com/wwe-guard/wwe-guard/internal/gwssim"
 	"github.com/wwe-guard/wwe-guard/internal/serve"
 	"github.com/wwe-guard/wwe-guard/internal/sim"
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := run(ctx, os.Args[1:], os.Stderr); err != nil {
-		fmt.Fprintln(os.Stderr, "wwe-sim:", err)
-		os.Exit(1)
-	}
+	command.Main("wwe-sim", func(ctx context.Context, args []string, _, stderr io.Writer) error {
+		return run(ctx, args, stderr)
+	})
 }
 
 func run(ctx context.Context, args []string, stderr io.Writer) error {

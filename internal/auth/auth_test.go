@@ -1,22 +1,17 @@
 package auth
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"net/http/httptest"
 	"strings"
 	"testing"
-)
 
-func hash(key string) string {
-	sum := sha256.Sum256([]byte(key))
-	return hex.EncodeToString(sum[:])
-}
+	"github.com/wwe-guard/wwe-guard/internal/testkit"
+)
 
 func TestAPIKeys(t *testing.T) {
 	t.Parallel()
-	keys, err := NewAPIKeys([]Key{{SHA256: hash("a-key"), Application: "crm"}, {SHA256: strings.ToUpper(hash("b-key")), Application: "ivr"}})
+	keys, err := NewAPIKeys([]Key{{SHA256: testkit.KeyHash("a-key"), Application: "crm"}, {SHA256: strings.ToUpper(testkit.KeyHash("b-key")), Application: "ivr"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -32,7 +27,7 @@ func TestAPIKeys(t *testing.T) {
 		{"upper-case hash in the config", []string{"b-key"}, "ivr", true, nil},
 		{"unknown", []string{"c-key"}, "", true, ErrUnknownKey},
 		{"empty", []string{""}, "", true, ErrUnknownKey},
-		{"the hash itself", []string{hash("a-key")}, "", true, ErrUnknownKey},
+		{"the hash itself", []string{testkit.KeyHash("a-key")}, "", true, ErrUnknownKey},
 		{"two keys", []string{"a-key", "b-key"}, "", true, ErrUnknownKey},
 	}
 	for _, tt := range tests {
@@ -54,9 +49,9 @@ func TestNewAPIKeysReportsEveryProblem(t *testing.T) {
 	t.Parallel()
 	_, err := NewAPIKeys([]Key{
 		{SHA256: "abc", Application: "a"},
-		{SHA256: hash("x")},
-		{SHA256: hash("y"), Application: "b"},
-		{SHA256: hash("y"), Application: "c"},
+		{SHA256: testkit.KeyHash("x")},
+		{SHA256: testkit.KeyHash("y"), Application: "b"},
+		{SHA256: testkit.KeyHash("y"), Application: "c"},
 		{SHA256: strings.Repeat("g", 64), Application: "d"},
 	})
 	want := []string{

@@ -63,36 +63,34 @@ func configuration() map[string]any {
 		"agentGroups": []any{}, "settings": map[string]any{"interaction.disposition.key-name": "DispositionCode"}}
 }
 
-// currentSession is GET /workspace/v3/current-session.
-func (s *Sim) currentSession(w http.ResponseWriter, r *http.Request, _ []byte) {
-	s.mu.Lock()
-	sess, err := s.sessionOf(r)
-	var data []byte
-	if err == nil {
-		data, err = json.Marshal(map[string]any{"user": sess.user(), "configuration": configuration()})
+// read serves a GET that answers, in the envelope, with what data makes of
+// the caller's session (401 without one); data runs and its result is
+// encoded under s.mu.
+func (s *Sim) read(data func(*session) any) handler {
+	return func(w http.ResponseWriter, r *http.Request, _ []byte) {
+		s.mu.Lock()
+		sess, err := s.sessionOf(r)
+		var b []byte
+		if err == nil {
+			b, err = json.Marshal(data(sess))
+		}
+		s.mu.Unlock()
+		if err != nil {
+			failWith(w, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, workspace.Envelope{Data: b})
 	}
-	s.mu.Unlock()
-	if err != nil {
-		failWith(w, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, workspace.Envelope{Data: data})
 }
 
-// voiceCalls is GET /workspace/v3/voice/calls.
-func (s *Sim) voiceCalls(w http.ResponseWriter, r *http.Request, _ []byte) {
-	s.mu.Lock()
-	sess, err := s.sessionOf(r)
-	var data []byte
-	if err == nil {
-		data, err = json.Marshal(map[string]any{"calls": append([]*call{}, sess.calls...)})
-	}
-	s.mu.Unlock()
-	if err != nil {
-		failWith(w, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, workspace.Envelope{Data: data})
+// currentSession is the data of GET /workspace/v3/current-session.
+func currentSession(sess *session) any {
+	return map[string]any{"user": sess.user(), "configuration": configuration()}
+}
+
+// voiceCalls is the data of GET /workspace/v3/voice/calls.
+func voiceCalls(sess *session) any {
+	return map[string]any{"calls": append([]*call{}, sess.calls...)}
 }
 
 type activateData struct {

@@ -108,17 +108,35 @@ func (sess *session) findCall(id string) (*call, error) {
 // publishCall publishes CallStateChanged with the whole call on the voice
 // channel, with operationId when echo is set. Caller holds s.mu.
 func (s *Sim) publishCall(sess *session, c *call, notificationType, echo string) {
-	data := map[string]any{"messageType": "CallStateChanged", "notificationType": notificationType, "call": c}
+	s.publish(sess, workspace.ChannelVoice, stateChanged("CallStateChanged", notificationType, "call", c, echo))
+}
+
+// stateChanged is the data of a CallStateChanged or InteractionStateChanged
+// notification: the whole object under key, and operationId when echo is
+// set.
+func stateChanged(messageType, notificationType, key string, object any, echo string) map[string]any {
+	data := map[string]any{"messageType": messageType, "notificationType": notificationType, key: object}
 	if echo != "" {
 		data["operationId"] = echo
 	}
-	s.publish(sess, workspace.ChannelVoice, data)
+	return data
 }
 
 // changeState moves a call to state and publishes it. Caller holds s.mu.
 func (s *Sim) changeState(sess *session, c *call, state, echo string) {
 	c.setState(state)
 	s.publishCall(sess, c, stateChange, echo)
+}
+
+// updateUserData applies the pairs of ud to the call's user data as updates
+// and publishes AttachedDataChanged; with no pairs, nothing changes and
+// nothing is published. Caller holds s.mu.
+func (s *Sim) updateUserData(sess *session, c *call, ud workspace.KV) {
+	if len(ud) == 0 {
+		return
+	}
+	c.UserData = c.UserData.Update(ud)
+	s.publishCall(sess, c, attachedDataChanged, "")
 }
 
 // release ends the conversation; with autoCompleteCall the call completes

@@ -85,10 +85,7 @@ func (sess *session) findInteraction(mediatype, id string) (*interaction, error)
 // interaction on /workspace/v3/media and /workspace/v3/media/{mediatype}.
 // Caller holds s.mu.
 func (s *Sim) publishInteraction(sess *session, ix *interaction, notificationType, echo string) {
-	data := map[string]any{"messageType": "InteractionStateChanged", "notificationType": notificationType, "interaction": ix}
-	if echo != "" {
-		data["operationId"] = echo
-	}
+	data := stateChanged("InteractionStateChanged", notificationType, "interaction", ix, echo)
 	s.publish(sess, workspace.ChannelMedia, data)
 	s.publish(sess, workspace.MediaChannel(ix.MediaType), data)
 }

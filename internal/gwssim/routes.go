@@ -15,7 +15,7 @@ func (s *Sim) routes() {
 	s.handle("POST /auth/v3/oauth/token", s.token)
 
 	s.handle("POST "+v3+"/initialize-workspace", s.initializeWorkspace)
-	s.handle("GET "+v3+"/current-session", s.currentSession)
+	s.handle("GET "+v3+"/current-session", s.read(currentSession))
 	s.handle("POST "+v3+"/activate-channels", s.run(s.activateChannels))
 	s.handle("POST "+v3+"/logout", s.logout)
 	s.handle("GET "+v3+"/logout", s.logout)
@@ -27,9 +27,9 @@ func (s *Sim) routes() {
 	s.handle("POST "+v3+"/notifications/", s.notifications)
 
 	// Voice.
-	s.handle("GET "+v3+"/voice/calls", s.voiceCalls)
-	s.handle("POST "+v3+"/voice/make-call", s.run(s.makeCall))
-	s.handle("POST "+v3+"/voice/send-user-event", s.run(s.sendUserEvent))
+	s.handle("GET "+v3+"/voice/calls", s.read(voiceCalls))
+	s.handle("POST "+v3+"/voice/make-call", s.voiceOp((*voiceData).needDestination, s.makeCall))
+	s.handle("POST "+v3+"/voice/send-user-event", s.voiceOp((*voiceData).needUserData, s.sendUserEvent))
 	for _, name := range []string{"ready", "not-ready", "dnd-on", "dnd-off", "login", "logout", "set-forward", "cancel-forward"} {
 		s.handle("POST "+v3+"/voice/"+name, s.agentState(name))
 	}

@@ -62,10 +62,7 @@ func (s *Sim) singleStep(transfer bool) func(*op, *call, *voiceData) error {
 		if err := d.needDestination(); err != nil {
 			return err
 		}
-		if len(d.UserData) > 0 {
-			c.UserData = c.UserData.Update(d.UserData)
-			s.publishCall(o.sess, c, attachedDataChanged, "")
-		}
+		s.updateUserData(o.sess, c, d.UserData)
 		if transfer {
 			s.release(o.sess, c, "")
 			return nil

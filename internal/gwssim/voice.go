@@ -36,6 +36,22 @@ func (d *voiceData) needDestination() error {
 	return nil
 }
 
+// voiceOp serves POST /workspace/v3/voice/<name> for an operation that
+// names no call (make-call, send-user-event): the data is decoded, need
+// checks it (400), and f does the rest.
+func (s *Sim) voiceOp(need func(*voiceData) error, f func(*op, *voiceData) error) handler {
+	return s.run(func(o *op) error {
+		var d voiceData
+		if err := decodeData(o.req.Data, &d); err != nil {
+			return err
+		}
+		if err := need(&d); err != nil {
+			return err
+		}
+		return f(o, &d)
+	})
+}
+
 // callOp serves POST /workspace/v3/voice/calls/{id}/<name>: the call is
 // looked up in the caller's session (404), its state must allow name (409)
 // unless the operation is not checked, and f does the rest.
@@ -74,10 +90,7 @@ func (s *Sim) completeCall(o *op, c *call, d *voiceData) error {
 	if err := d.needUserData(); err != nil {
 		return err
 	}
-	if len(d.UserData) > 0 {
-		c.UserData = c.UserData.Update(d.UserData)
-		s.publishCall(o.sess, c, attachedDataChanged, "")
-	}
+	s.updateUserData(o.sess, c, d.UserData)
 	s.complete(o.sess, c, o.echo())
 	return nil
 }
@@ -107,14 +120,7 @@ func (s *Sim) deleteUserDataPair(o *op, c *call, d *voiceData) error {
 
 // makeCall is POST /workspace/v3/voice/make-call: an outbound call with the
 // body's userData, Dialing and then Established (no artificial delay).
-func (s *Sim) makeCall(o *op) error {
-	var d voiceData
-	if err := decodeData(o.req.Data, &d); err != nil {
-		return err
-	}
-	if err := d.needDestination(); err != nil {
-		return err
-	}
+func (s *Sim) makeCall(o *op, d *voiceData) error {
 	if !o.sess.activated {
 		return errorf(http.StatusConflict, "channels are not activated")
 	}
@@ -134,14 +140,7 @@ func (s *Sim) makeCall(o *op) error {
 
 // sendUserEvent is POST /workspace/v3/voice/send-user-event: published back
 // as EventUserEvent.
-func (s *Sim) sendUserEvent(o *op) error {
-	var d voiceData
-	if err := decodeData(o.req.Data, &d); err != nil {
-		return err
-	}
-	if err := d.needUserData(); err != nil {
-		return err
-	}
+func (s *Sim) sendUserEvent(o *op, d *voiceData) error {
 	ev := map[string]any{"messageType": "EventUserEvent", "userData": d.UserData}
 	if d.ConnID != "" {
 		ev["connId"] = d.ConnID

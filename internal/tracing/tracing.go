@@ -18,6 +18,8 @@ import (
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	semconv "go.opentelemetry.io/otel/semconv/v1.26.0"
 	"go.opentelemetry.io/otel/trace"
+
+	"github.com/wwe-guard/wwe-guard/internal/roundtrip"
 )
 
 // Tracer makes the guard's spans.
@@ -65,28 +67,21 @@ func (t *Tracer) Handler(next http.Handler) http.Handler {
 // Transport starts a client span for each upstream call and sends its
 // traceparent upstream.
 func (t *Tracer) Transport(rt http.RoundTripper) http.RoundTripper {
-	return roundTripper{rt: rt, t: t}
-}
-
-type roundTripper struct {
-	rt http.RoundTripper
-	t  *Tracer
-}
-
-func (rt roundTripper) RoundTrip(r *http.Request) (*http.Response, error) {
-	ctx, span := rt.t.tracer.Start(r.Context(), "upstream "+r.Method, trace.WithSpanKind(trace.SpanKindClient),
-		trace.WithAttributes(attribute.String("http.request.method", r.Method), attribute.String("url.path", r.URL.Path)))
-	defer span.End()
-	r = r.Clone(ctx)
-	rt.t.propagator.Inject(ctx, propagation.HeaderCarrier(r.Header))
-	resp, err := rt.rt.RoundTrip(r)
-	if err != nil {
-		span.SetStatus(codes.Error, err.Error())
-		return nil, err
-	}
-	span.SetAttributes(attribute.Int("http.response.status_code", resp.StatusCode))
-	if resp.StatusCode >= 500 {
-		span.SetStatus(codes.Error, resp.Status)
-	}
-	return resp, nil
+	return roundtrip.Func(func(r *http.Request) (*http.Response, error) {
+		ctx, span := t.tracer.Start(r.Context(), "upstream "+r.Method, trace.WithSpanKind(trace.SpanKindClient),
+			trace.WithAttributes(attribute.String("http.request.method", r.Method), attribute.String("url.path", r.URL.Path)))
+		defer span.End()
+		r = r.Clone(ctx)
+		t.propagator.Inject(ctx, propagation.HeaderCarrier(r.Header))
+		resp, err := rt.RoundTrip(r)
+		if err != nil {
+			span.SetStatus(codes.Error, err.Error())
+			return nil, err
+		}
+		span.SetAttributes(attribute.Int("http.response.status_code", resp.StatusCode))
+		if resp.StatusCode >= 500 {
+			span.SetStatus(codes.Error, resp.Status)
+		}
+		return resp, nil
+	})
 }

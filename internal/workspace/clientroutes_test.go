@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/wwe-guard/wwe-guard/internal/testkit"
 )
 
 // clientPackage finds an installed genesys-workspace-client-js: the
@@ -40,20 +42,12 @@ func TestClientRoutesMatchNPM(t *testing.T) {
 	if pkg == "" {
 		t.Skip("genesys-workspace-client-js is not installed (set WORKSPACE_CLIENT_JS to its directory)")
 	}
-	files, err := filepath.Glob(filepath.Join(pkg, "src", "internal", "code-gen", "workspace-api", "api", "*.js"))
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no generated API files under %s: %v", pkg, err)
-	}
 	var got []string
-	for _, f := range files {
-		src, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
+	testkit.EachFile(t, filepath.Join(pkg, "src", "internal", "code-gen", "workspace-api", "api", "*.js"), func(_ string, src []byte) {
 		for _, m := range callAPI.FindAllStringSubmatch(string(src), -1) {
 			got = append(got, m[2]+" "+m[1])
 		}
-	}
+	})
 	slices.Sort(got)
 	want := slices.Clone(clientRoutes)
 	slices.Sort(want)
