@@ -167,19 +167,10 @@ func TestSocketSameAsEnvelope(t *testing.T) {
 		got := k.Next()
 		delete(door, "decisionId")
 		delete(got, "decisionId")
-		if a, b := mustJSON(t, door), mustJSON(t, got); a != b {
+		if a, b := testkit.JSON(t, door), testkit.JSON(t, got); a != b {
 			t.Errorf("%s:\n envelope %s\n socket   %s", msg, a, b)
 		}
 	}
-}
-
-func mustJSON(t *testing.T, v any) string {
-	t.Helper()
-	b, err := json.Marshal(v)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
 }
 
 // TestSocketOrigins: the handshake admits the policies' origins and the

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"net/http"
 	"strconv"
 	"strings"
@@ -100,16 +99,12 @@ func TestE2EThreeDoors(t *testing.T) {
 	}
 }
 
-// withoutDecisionID is m as JSON without its decision id, which every decision
-// has its own of.
+// withoutDecisionID is m as JSON without its decision id, which every
+// decision has its own of.
 func withoutDecisionID(t *testing.T, m map[string]any) string {
 	t.Helper()
 	delete(m, "decisionId")
-	b, err := json.Marshal(m)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
+	return testkit.JSON(t, m)
 }
 
 // TestE2ESocketAuth: with caller authentication, a browser's socket (no
