@@ -54,7 +54,9 @@ func (r *recording) count() int {
 // origin filtering on and socketRelay listed; cfg adjusts the rest.
 func socketServer(t *testing.T, adjust func(*api.Config)) (*api.Server, *recording, string) {
 	t.Helper()
-	engine, err := guard.New(context.Background(), guard.Config{Bundled: policies.FS, Options: map[string]any{
+	// A generous decision timeout: the tests run many decisions at once,
+	// under -race on a shared machine, and are not about the timeout.
+	engine, err := guard.New(context.Background(), guard.Config{Bundled: policies.FS, Timeout: 10 * time.Second, Options: map[string]any{
 		"service-client-api.user-data.write-allowed":      "DispositionCode,Notes",
 		"service-client-api.user-data.read-allowed":       "DispositionCode,Notes",
 		"service-client-api.accepted-web-content-origins": socketCRM + ", " + socketKB + " (interaction.getInteractions)",

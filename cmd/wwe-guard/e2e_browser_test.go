@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
@@ -11,6 +12,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -39,6 +41,8 @@ func chromium(t *testing.T) string {
 type door struct {
 	origin string
 	target atomic.Pointer[url.URL]
+	mu     sync.Mutex
+	conns  []net.Conn // every connection the browser opened, sockets included
 }
 
 func openDoor(t *testing.T, host string) *door {
@@ -48,11 +52,29 @@ func openDoor(t *testing.T, host string) *door {
 		r.SetURL(d.target.Load())
 		r.Out.Host = r.In.Host // the guard sees the browser's Host, as behind any proxy
 	}}
-	ts := httptest.NewServer(proxy)
+	ts := httptest.NewUnstartedServer(proxy)
+	ts.Config.ConnState = func(c net.Conn, state http.ConnState) {
+		if state == http.StateNew {
+			d.mu.Lock()
+			d.conns = append(d.conns, c)
+			d.mu.Unlock()
+		}
+	}
+	ts.Start()
 	t.Cleanup(ts.Close)
 	u, _ := url.Parse(ts.URL)
 	d.origin = "http://" + host + ":" + u.Port()
 	return d
+}
+
+// cut drops every connection through the door, as a network failure would.
+func (d *door) cut() {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for _, c := range d.conns {
+		c.Close()
+	}
+	d.conns = nil
 }
 
 // TestBrowserDemo loads the demo through the relay in headless Chromium
@@ -111,9 +133,18 @@ func TestBrowserDemo(t *testing.T) {
 	if ud := userData(t, base, crm.origin); ud["DispositionCode"] != "Sale" || ud["SSN"] != nil {
 		t.Fatalf("the service holds %v", ud)
 	}
+	relayRecovers(t, page, host, up)
+	page.reload()
+	page.expect("Ready", "ok")
+	// The reload reset the frame: its old socket is closed, one is open.
+	for deadline := time.Now().Add(10 * time.Second); series(scrape(t, base), "wwe_guard_scapi_sockets_open") != 1; time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("sockets open after the frame's reload: %v, want 1", series(scrape(t, base), "wwe_guard_scapi_sockets_open"))
+		}
+	}
 	page.click("#markdone").expect("Mark done", "ok")
-	if n := writes(); n != 3 {
-		t.Fatalf("the service got %d writes, want 3 (Notes, DispositionCode, markdone): %v", n, up.seen)
+	if n := writes(); n != 4 {
+		t.Fatalf("the service got %d writes, want 4 (Notes, DispositionCode, Notes, markdone): %v", n, up.seen)
 	}
 	if got := page.text("#interaction-1"); !strings.Contains(got, `DispositionCode="Sale"`) {
 		t.Errorf("the page does not show the disposition the event carried: %q", got)
@@ -145,6 +176,39 @@ func TestBrowserDemo(t *testing.T) {
 		t.Errorf("the forged write landed: %v", ud)
 	}
 	refused.screenshot("demo-unadmitted.png")
+}
+
+// relayRecovers drops the relay's socket while a request is at the
+// service: the frame's request fails at once with an errorMessage (not
+// after its 10 s timeout), and on the next call the relay opens a new
+// socket and renews the frame's subscription, whose events go on.
+func relayRecovers(t *testing.T, page *demoPage, host *door, up *upstream) {
+	t.Helper()
+	up.slow.Store(int64(3 * time.Second))
+	failed := make(chan string, 1)
+	go func() {
+		got, err := chromedp.Run(page.frame, chromedp.Evaluate[string](`scapi.request("getByInteractionId", ["1"]).then(
+			function () { return "answered"; }, function (e) { return (e.errorCode || "") + "|" + e.errorMessage; })`, chromedp.EvalAwaitPromise))
+		if err != nil {
+			got = err.Error()
+		}
+		failed <- got
+	}()
+	select {
+	case <-up.held: // the read is at the service
+	case <-time.After(10 * time.Second):
+		t.Fatal("the frame's read never reached the service")
+	}
+	start := time.Now()
+	host.cut()
+	got := <-failed
+	up.slow.Store(0)
+	if !strings.HasPrefix(got, "SERVICE_UNAVAILABLE|") || time.Since(start) > 5*time.Second {
+		t.Fatalf("a request pending when the socket dropped: %q after %s, want SERVICE_UNAVAILABLE at once", got, time.Since(start))
+	}
+	changed := page.count(`#events li[data-event-type="CHANGED"]`)
+	page.click("#write-notes").expect("Notes", "ok")
+	page.waitEvents("CHANGED", changed+1)
 }
 
 // demoPage is the demo's host page in a tab, and its CRM frame.
@@ -212,12 +276,37 @@ func (p *demoPage) expect(what, outcome string) {
 	}
 }
 
-func (p *demoPage) waitEvent(eventType string) {
+func (p *demoPage) waitEvent(eventType string) { p.waitEvents(eventType, 1) }
+
+// waitEvents waits until the page lists n events of eventType.
+func (p *demoPage) waitEvents(eventType string, n int) {
 	p.t.Helper()
-	js := fmt.Sprintf(`document.querySelector('#events li[data-event-type=%q]') !== null`, eventType)
+	js := fmt.Sprintf(`document.querySelectorAll('#events li[data-event-type=%q]').length >= %d`, eventType, n)
 	if _, err := chromedp.Run(p.frame, chromedp.Poll[bool](js, chromedp.WithPollingTimeout(15*time.Second))); err != nil {
-		p.t.Fatalf("no %s event on the page: %v", eventType, err)
+		p.t.Fatalf("not %d %s events on the page: %v", n, eventType, err)
 	}
+}
+
+// reload loads the CRM frame's document again; the relay starts the frame
+// afresh, and the new document counts its outcomes from zero.
+func (p *demoPage) reload() {
+	p.t.Helper()
+	if _, err := chromedp.Run(p.frame, chromedp.Evaluate[bool](`window.beforeReload = true; setTimeout(function () { location.reload(); }, 0) > 0`)); err != nil {
+		p.t.Fatalf("reload the frame: %v", err)
+	}
+	// A poll that the navigation interrupts fails; poll again.
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		_, err := chromedp.Run(p.frame, chromedp.Poll[bool](`!window.beforeReload && document.readyState === "complete"`, chromedp.WithPollingTimeout(5*time.Second)))
+		if err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			p.t.Fatalf("the frame did not load again: %v", err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	p.seq = 0
 }
 
 func (p *demoPage) count(sel string) int {
