@@ -165,3 +165,54 @@ func TestE2ESocketAuth(t *testing.T) {
 		t.Fatalf("a bad header credential at the handshake: %v, want 401", err)
 	}
 }
+
+// TestSCAPIConfigRefused: a relay is an origin, named by its application
+// exactly when caller authentication is configured; the socket's timings
+// are positive. Every problem is reported at once by check and serve.
+func TestSCAPIConfigRefused(t *testing.T) {
+	t.Parallel()
+	expectRefusedConfig(t, writeConfig(t, "", "scapi:\n  ping: 0s\n  relays:\n    - {origin: \"https://portal.example/path\"}\n    - {origin: \"portal.example\"}\n    - {origin: \"https://portal.example\", application: portal}\n"),
+		`scapi.relays[0].origin: "https://portal.example/path" is not an origin`,
+		`scapi.relays[1].origin: "portal.example" is not an origin`,
+		"scapi.relays[2].application: only with caller authentication",
+		"scapi.ping:")
+	withAuth := "auth:\n  apiKeys:\n    - {sha256: " + testkit.KeyHash("k") + ", application: crm}\n"
+	expectRefusedConfig(t, writeConfig(t, "", withAuth+"scapi:\n  relays:\n    - {origin: \"https://portal.example\"}\n"),
+		"scapi.relays[0].application: required with caller authentication")
+}
+
+// TestE2ERelaysReload: scapi.relays is applied by a reload: a page origin
+// the policies do not admit opens a socket only once it is listed, and
+// its stamps count from then on.
+func TestE2ERelaysReload(t *testing.T) {
+	t.Parallel()
+	const portal, crm = "https://portal.example", "https://crm.example"
+	d := newReloadDir(t)
+	config := func(relays string) string {
+		c := d.config("Notes", relays)
+		return strings.Replace(c, "options:\n", "options:\n  service-client-api.accepted-web-content-origins: \""+crm+"\"\n", 1)
+	}
+	mustWrite(t, d.cfg, config(""))
+	base := startGuard(t, "--config", d.cfg)
+	if _, err := testkit.DialSocketRaw(base, "Origin", portal); err == nil || !strings.HasPrefix(err.Error(), "403") {
+		t.Fatalf("an unlisted page's handshake: %v, want 403", err)
+	}
+	replaceFile(t, d.cfg, config("scapi:\n  relays:\n    - {origin: \""+portal+"\"}\n"))
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		conn, err := testkit.DialSocketRaw(base, "Origin", portal)
+		if err == nil {
+			conn.CloseNow()
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the relay listed by the reload still cannot connect: %v", err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	relay := testkit.DialSocket(t, base, "Origin", portal)
+	relay.Send(`{"request":"interaction.setUserData","parameters":["1",{"Notes":"relayed"}],"referenceId":"1","callerOrigin":"` + crm + `"}`)
+	if got := relay.Next(); got["errorCode"] != nil {
+		t.Fatalf("a stamped write through the reloaded relay: %v", got)
+	}
+}
