@@ -20,6 +20,7 @@ import (
 const (
 	socketInFlight    = 32  // requests in flight on one socket; beyond, the guard stops reading
 	socketQueue       = 256 // messages waiting to be written; beyond, the socket is cut
+	socketSubs        = 16  // subscriptions open on one socket
 	defaultSocketPing = 30 * time.Second
 	defaultSocketIdle = 5 * time.Minute
 	socketPath        = "/v1/scapi/ws"

@@ -375,3 +375,36 @@ func TestSocketCut(t *testing.T) {
 		t.Errorf("at shutdown the socket closed with %d, want 1001", code)
 	}
 }
+
+// TestSocketSubscriptionsBounded: one socket holds at most 16
+// subscriptions, so a client cannot grow the guard's event feed without
+// bound over one connection; ending one makes room again.
+func TestSocketSubscriptionsBounded(t *testing.T) {
+	t.Parallel()
+	_, _, base := socketServer(t, nil)
+	k := dialSocket(t, base, socketCRM)
+	var first string
+	for i := range 16 {
+		k.Send(`{"event":"subscribe","data":["interaction"],"referenceId":"` + strconv.Itoa(i) + `"}`)
+		got := k.Next()
+		id, _ := got["subscriptionId"].(string)
+		if id == "" {
+			t.Fatalf("subscription %d: %v", i, got)
+		}
+		if first == "" {
+			first = id
+		}
+	}
+	k.Send(`{"event":"subscribe","data":["interaction"],"referenceId":"17"}`)
+	if got := k.Next(); errorCode(got) != "INVALID_REQUEST" || got["referenceId"] != "17" {
+		t.Fatalf("a 17th subscription: %v", got)
+	}
+	k.Send(`{"event":"unsubscribe","data":"` + first + `","referenceId":"u"}`)
+	if got := k.Next(); errorCode(got) != "" {
+		t.Fatalf("unsubscribe: %v", got)
+	}
+	k.Send(`{"event":"subscribe","data":["interaction"],"referenceId":"18"}`)
+	if got := k.Next(); got["subscriptionId"] == nil {
+		t.Fatalf("a subscription after one ended: %v", got)
+	}
+}

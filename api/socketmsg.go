@@ -157,6 +157,12 @@ func (k *socket) subscribe(cl *call, data any, rp *scapiReply) {
 		if err != nil {
 			return k.s.fail(c, rp, err)
 		}
+		k.mu.Lock()
+		full := len(k.subs) >= socketSubs
+		k.mu.Unlock()
+		if full {
+			return k.s.fail(c, rp, invalid("at most %d subscriptions on one socket: unsubscribe one first", socketSubs))
+		}
 		m, leave, err := k.s.subscribe(c, cl, want)
 		if err != nil {
 			return k.s.fail(c, rp, err)
