@@ -17,7 +17,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/cdproto/target"
 	"github.com/chromedp/chromedp"
+
+	"github.com/wwe-guard/wwe-guard/internal/testkit"
 )
 
 // chromium returns the path of a headless-capable Chromium. Without one the
@@ -221,13 +226,21 @@ type demoPage struct {
 
 // openDemo opens the host page of host with the CRM page of crm in its
 // frame, and attaches to the frame, which Chromium runs in a process of its
-// own (another site).
-func openDemo(t *testing.T, browser context.Context, host, crm *door) *demoPage {
+// own (another site). The steps before run in the tab first.
+func openDemo(t *testing.T, browser context.Context, host, crm *door, before ...chromedp.Action[chromedp.Void]) *demoPage {
 	t.Helper()
 	tab, cancel := chromedp.NewContext(browser)
 	t.Cleanup(cancel)
 	crmURL := crm.origin + "/demo/crm.html"
-	if err := chromedp.Do(tab, chromedp.Navigate(host.origin+"/demo/?crm="+url.QueryEscape(crmURL))); err != nil {
+	// Other tabs may show the same CRM page: the frame is the new one.
+	known := map[target.ID]bool{}
+	if infos, err := chromedp.Targets(browser); err == nil {
+		for _, info := range infos {
+			known[info.TargetID] = true
+		}
+	}
+	steps := append(before, chromedp.Navigate(host.origin+"/demo/?crm="+url.QueryEscape(crmURL)))
+	if err := chromedp.Do(tab, steps...); err != nil {
 		t.Fatalf("open the demo: %v", err)
 	}
 	deadline := time.Now().Add(15 * time.Second)
@@ -237,7 +250,7 @@ func openDemo(t *testing.T, browser context.Context, host, crm *door) *demoPage 
 			t.Fatal(err)
 		}
 		for _, info := range infos {
-			if info.Type == "iframe" && info.URL == crmURL {
+			if info.Type == "iframe" && info.URL == crmURL && !known[info.TargetID] {
 				frame, cancel := chromedp.NewContext(tab, chromedp.WithTargetID(info.TargetID))
 				t.Cleanup(cancel)
 				return &demoPage{t: t, tab: tab, frame: frame}
@@ -387,4 +400,42 @@ func TestBrowserDemoNoConfig(t *testing.T) {
 	if got != "USER_DATA_WRITE_NOT_ALLOWED" {
 		t.Fatalf("SSN in the demo: %s", got)
 	}
+}
+
+// TestBrowserRelayToken: with caller authentication, the host page gives
+// the relay a token (window.wweGuardToken) and the frame's calls go
+// through; without one, the frame is refused UNAUTHENTICATED.
+func TestBrowserRelayToken(t *testing.T) {
+	bin := chromium(t)
+	host, crm := openDoor(t, "127.0.0.1"), openDoor(t, "localhost")
+	options := e2eOptions + "  service-client-api.accepted-web-content-origins: \"" + crm.origin + "\"\n"
+	extra := "auth:\n  apiKeys:\n    - {sha256: " + testkit.KeyHash("portal-key") + ", application: portal}\n" +
+		"scapi:\n  demo: true\n  relays:\n    - {origin: \"" + host.origin + "\", application: portal}\n"
+	base := startGuard(t, "--config", writeConfig(t, options, extra))
+	target, _ := url.Parse(base)
+	host.target.Store(target)
+	crm.target.Store(target)
+	token := send(t, http.MethodPost, base+"/v1/scapi/token", "", "X-API-Key", "portal-key").expect(t, http.StatusOK, "").body["token"].(string)
+
+	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(bin), chromedp.NoSandbox)...)
+	defer cancelAlloc()
+	browser, cancelBrowser := chromedp.NewContext(alloc)
+	defer cancelBrowser()
+	if err := chromedp.Do(browser); err != nil {
+		t.Fatalf("start chromium: %v", err)
+	}
+	giveToken := chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{
+			Source: fmt.Sprintf(`window.wweGuardToken = function () { return Promise.resolve(%q); };`, token),
+		})
+		return err
+	})
+	withToken := openDemo(t, browser, host, crm, giveToken)
+	withToken.expect("Ready", "ok")
+	withToken.click("#write-notes").expect("Notes", "ok")
+	withToken.click("#write-ssn").expect("SSN", "USER_DATA_WRITE_NOT_ALLOWED")
+
+	without := openDemo(t, browser, host, crm)
+	without.expect("Loading", "UNAUTHENTICATED")
 }
