@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -176,7 +177,7 @@ func (f *fanout) run(ctx context.Context, id string, rate float64, d time.Durati
 	}
 	client := newClient(4, 5*time.Second)
 	defer client.CloseIdleConnections()
-	path := "/v1/interactions/" + id + "/user-data"
+	path := "/v1/interactions/" + url.PathEscape(id) + "/user-data"
 	var writes, failed atomic.Int64
 	var wg sync.WaitGroup
 	t0 := time.Now()
