@@ -36,6 +36,12 @@ const sessionCookie = "wwe_guard_session"
 // service, with Origin, as the owner of the caller's markdone block.
 const HeaderCallerApplication = "X-Caller-Application"
 
+// HeaderCallerRelayed ("true") tells the service that the caller came
+// through a relay, so that its application and origin own its markdone
+// block together. Like X-Caller-Application, only the reference service
+// reads it.
+const HeaderCallerRelayed = "X-Caller-Relayed"
+
 type identityKey struct{}
 
 // authenticate runs before routing: on the /v1 and SCAPI doors a caller

@@ -94,6 +94,9 @@ func (s *Server) caller(r *http.Request) policy.Caller {
 // bindREST builds the call of the REST route r from the path and body.
 func (s *Server) bindREST(c echo.Context, r restRoute) (*call, error) {
 	cl := &call{op: r.op, door: policy.DoorV1, caller: s.caller(c.Request())}
+	if s.trustCallerApplication && c.Request().Header.Get(HeaderCallerRelayed) == "true" {
+		cl.relay = "relayed"
+	}
 	v := &validator{lim: s.lim()}
 	var err error
 	if r.op.Writes() {

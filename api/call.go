@@ -19,7 +19,7 @@ type call struct {
 	target         any
 	extensions     wwe.UserData
 	caller         policy.Caller
-	relay          string       // the relay page's origin, when the call came through one (DESIGN.md §2.5)
+	relay          string       // the relay page's origin, when the call came through one (DESIGN.md §2.5); "relayed" at the reference service
 	ifMatch        wwe.Revision // a write's If-Match: the revision it applies to (none: any; reads ignore the header)
 }
 
@@ -48,29 +48,18 @@ func (c *call) input(it *wwe.Interaction) policy.Input {
 	return in
 }
 
-// callerKey names the caller for rate limits. Through a relay it is the
-// pair (relay application, frame origin) (DESIGN.md §2.5).
+// callerKey names the caller for rate limits as its markdone blocks are
+// owned: through a relay, by (relay application, frame origin).
 func (c *call) callerKey() string {
 	if c.relay != "" {
-		return "relay " + c.caller.Application + " origin " + c.caller.Origin
+		return wwe.RelayedCallerKey(c.caller.Application, c.caller.Origin)
 	}
 	return wwe.CallerKey(c.caller.Application, c.caller.Origin)
-}
-
-// owner is the application and origin a markdone block of c belongs to.
-// A relay's application speaks for every frame on its page, so a relayed
-// call's block is owned by its frame's origin, as in WWE.
-func (c *call) owner() (application, origin string) {
-	if c.relay != "" {
-		return "", c.caller.Origin
-	}
-	return c.caller.Application, c.caller.Origin
 }
 
 // command is the write that c forwards to the service, conditioned on the
 // revision of the interaction the decision was made on.
 func (c *call) command(rev wwe.Revision) wwe.Command {
-	app, origin := c.owner()
 	cmd := wwe.Command{
 		Op:            c.op,
 		InteractionID: c.interactionID,
@@ -79,8 +68,9 @@ func (c *call) command(rev wwe.Revision) wwe.Command {
 		Key:           c.key,
 		Target:        c.target,
 		Extensions:    c.extensions,
-		Origin:        origin,
-		Application:   app,
+		Origin:        c.caller.Origin,
+		Application:   c.caller.Application,
+		Relayed:       c.relay != "",
 		IfMatch:       rev,
 	}
 	if c.warningMessage != nil {

@@ -103,7 +103,7 @@ func (c *Client) Do(ctx context.Context, cmd wwe.Command) (*wwe.Interaction, err
 		return nil, wwe.Errorf(wwe.CodeInvalidRequest, "unsupported operation %s", cmd.Op)
 	}
 	var it *wwe.Interaction
-	tag, err := c.call(ctx, method, headers{origin: cmd.Origin, app: cmd.Application, ifMatch: cmd.IfMatch}, body, &it, path...)
+	tag, err := c.call(ctx, method, headers{origin: cmd.Origin, app: cmd.Application, relayed: cmd.Relayed, ifMatch: cmd.IfMatch}, body, &it, path...)
 	if err != nil {
 		c.seen.forget(cmd.InteractionID)
 		return nil, err
@@ -140,6 +140,7 @@ func (c *Client) Ready(ctx context.Context) error {
 type headers struct {
 	origin  string       // Origin: the caller, owner of markdone blocks
 	app     string       // X-Caller-Application: the authenticated owner instead
+	relayed bool         // X-Caller-Relayed: through a relay, both own it
 	ifMatch wwe.Revision // If-Match: the revision a write applies to, when known
 }
 
@@ -172,6 +173,9 @@ func (c *Client) call(ctx context.Context, method string, h headers, body, out a
 	}
 	if h.app != "" {
 		req.Header.Set(api.HeaderCallerApplication, h.app)
+	}
+	if h.relayed {
+		req.Header.Set(api.HeaderCallerRelayed, "true")
 	}
 	if h.ifMatch.Known() {
 		req.Header.Set("If-Match", h.ifMatch.ETag())

@@ -26,14 +26,15 @@ func (m *Memory) markDone(it *wwe.Interaction) error {
 }
 
 // setBlock sets, replaces or clears the block the caller of cmd owns (its
-// application, or its origin without one).
+// application, or its origin without one; through a relay, both).
 func (m *Memory) setBlock(it *wwe.Interaction, cmd wwe.Command) error {
 	if it.IsDone || it.State == wwe.StateCompleted {
 		return wwe.Errorf(wwe.CodeInvalidState, "interaction %q is already done", it.InteractionID)
 	}
 	kept := it.MarkdoneBlocks[:0:0]
 	removed := false
-	owner := wwe.MarkdoneBlock{Origin: cmd.Origin, Application: cmd.Application}.Owner()
+	set := wwe.MarkdoneBlock{WarningMessage: cmd.WarningMessage, Origin: cmd.Origin, Application: cmd.Application, Relayed: cmd.Relayed}
+	owner := set.Owner()
 	for _, b := range it.MarkdoneBlocks {
 		if b.Owner() == owner {
 			removed = true
@@ -43,7 +44,7 @@ func (m *Memory) setBlock(it *wwe.Interaction, cmd wwe.Command) error {
 	}
 	eventType := wwe.EventTypeMarkdoneBlockCleared
 	if cmd.Op == wwe.OpBlockMarkdone {
-		kept = append(kept, wwe.MarkdoneBlock{WarningMessage: cmd.WarningMessage, Origin: cmd.Origin, Application: cmd.Application})
+		kept = append(kept, set)
 		eventType = wwe.EventTypeMarkdoneBlockSet
 	} else if !removed {
 		return nil

@@ -28,6 +28,9 @@ type FanoutReport struct {
 	DurationSec float64 `json:"durationSec"`
 	Writes      int     `json:"writes"` // writes answered 200
 	WriteErrors int     `json:"writeErrors"`
+	// WriteFailures counts the failed writes by outcome ("409
+	// MARKDONE_BLOCKED", "TRANSPORT_ERROR").
+	WriteFailures map[string]int `json:"writeFailures,omitempty"`
 	// Expected is Writes × Sockets: every socket should hear every write.
 	Expected  int `json:"expected"`
 	Delivered int `json:"delivered"`
@@ -75,7 +78,7 @@ func fanoutCommand(ctx context.Context, args []string, stdout, stderr io.Writer)
 	rep := f.run(ctx, *id, *rate, *duration)
 	out := newOutput(*jsonPath, stdout, stderr)
 	fmt.Fprintf(out.table, "fanout      %d sockets, %g writes/s for %s on %s\n", rep.Sockets, rep.Rate, *duration, rep.Target)
-	fmt.Fprintf(out.table, "writes      %d answered 200, %d failed\n", rep.Writes, rep.WriteErrors)
+	fmt.Fprintf(out.table, "writes      %d answered 200, %d failed %v\n", rep.Writes, rep.WriteErrors, rep.WriteFailures)
 	fmt.Fprintf(out.table, "events      %d delivered of %d expected, %d sockets closed by the guard\n", rep.Delivered, rep.Expected, rep.Closed)
 	fmt.Fprintf(out.table, "latency ms  p50 %.3f  p90 %.3f  p99 %.3f  p99.9 %.3f  max %.3f   (write sent to event read, every delivery)\n",
 		rep.LatencyMs.P50, rep.LatencyMs.P90, rep.LatencyMs.P99, rep.LatencyMs.P999, rep.LatencyMs.Max)
@@ -178,7 +181,9 @@ func (f *fanout) run(ctx context.Context, id string, rate float64, d time.Durati
 	client := newClient(4, 5*time.Second)
 	defer client.CloseIdleConnections()
 	path := "/v1/interactions/" + url.PathEscape(id) + "/user-data"
-	var writes, failed atomic.Int64
+	var writes atomic.Int64
+	var mu sync.Mutex
+	failures := map[string]int{}
 	var wg sync.WaitGroup
 	t0 := time.Now()
 	for i := range f.total {
@@ -196,10 +201,13 @@ func (f *fanout) run(ctx context.Context, id string, rate float64, d time.Durati
 		f.sent[i].Store(time.Now().UnixNano())
 		wg.Go(func() {
 			out, err := send(ctx, client, f.base, r)
-			if err == nil && out.status == http.StatusOK {
+			switch {
+			case err == nil && out.status == http.StatusOK:
 				writes.Add(1)
-			} else {
-				failed.Add(1)
+			case err == nil:
+				mu.Lock()
+				failures[out.String()]++
+				mu.Unlock()
 			}
 		})
 	}
@@ -227,7 +235,7 @@ func (f *fanout) run(ctx context.Context, id string, rate float64, d time.Durati
 	}
 	return FanoutReport{
 		Target: f.base, Sockets: len(f.subs), Rate: rate, DurationSec: d.Seconds(),
-		Writes: int(writes.Load()), WriteErrors: int(failed.Load()),
+		Writes: int(writes.Load()), WriteErrors: f.total - int(writes.Load()), WriteFailures: failures,
 		Expected: want, Delivered: len(all), Closed: int(f.closed.Load()),
 		LatencyMs: distribution(all),
 	}

@@ -44,10 +44,12 @@ func newServiceServer(tb testing.TB, wrap ...func(http.Handler) http.Handler) *h
 }
 
 // newGuardServer serves the guard with the bundled policies and the demo's
-// options in front of svc.
+// options in front of svc. Its decisions may take 10 s, not 200 ms: these
+// tests check the tool's counts, and a decision timed out under -race on a
+// busy machine (POLICY_ERROR) would only make them flaky.
 func newGuardServer(tb testing.TB, svc api.Service) *httptest.Server {
 	tb.Helper()
-	engine, err := guard.New(context.Background(), guard.Config{Bundled: policies.FS, Options: map[string]any{
+	engine, err := guard.New(context.Background(), guard.Config{Bundled: policies.FS, Timeout: 10 * time.Second, Options: map[string]any{
 		"service-client-api.user-data.write-allowed": "DispositionCode,Notes,CustomerSegment",
 		"interaction.disposition.is-mandatory":       true,
 	}})

@@ -216,3 +216,72 @@ func TestE2ERelaysReload(t *testing.T) {
 		t.Fatalf("a stamped write through the reloaded relay: %v", got)
 	}
 }
+
+// TestE2ERelayMarkdoneBlocks: through a relay, a markdone block belongs to
+// (relay application, stamped origin) (DESIGN.md §2.5): another relay's
+// frame of the same origin, a frame of another origin on the same relay,
+// and the frame's origin calling directly cannot clear it; the frame
+// itself can. The same with the embedded service and
+// with the reference service over HTTP (X-Caller-Relayed).
+func TestE2ERelayMarkdoneBlocks(t *testing.T) {
+	t.Parallel()
+	for _, kind := range []string{"embedded", "http"} {
+		t.Run(kind, func(t *testing.T) {
+			t.Parallel()
+			relayMarkdoneBlocks(t, kind)
+		})
+	}
+}
+
+func relayMarkdoneBlocks(t *testing.T, kind string) {
+	const portal, portal2, crm, crm2 = "https://portal.example", "https://portal2.example", "https://crm.example", "https://crm2.example"
+	extra := "auth:\n  apiKeys:\n" +
+		"    - {sha256: " + testkit.KeyHash("portal-key") + ", application: portal}\n" +
+		"    - {sha256: " + testkit.KeyHash("portal2-key") + ", application: portal2}\n" +
+		"    - {sha256: " + testkit.KeyHash("crm-key") + ", application: crm}\n" +
+		"scapi:\n  relays:\n    - {origin: \"" + portal + "\", application: portal}\n    - {origin: \"" + portal2 + "\", application: portal2}\n"
+	options := e2eOptions + "  service-client-api.accepted-web-content-origins: \"" + crm + ", " + crm2 + "\"\n"
+	cfg := writeConfig(t, options, extra)
+	if kind == "http" {
+		cfg = writeHTTPConfig(t, startUpstream(t).url, options, extra)
+	}
+	base := startGuard(t, "--config", cfg)
+	relay := func(origin, key string) *testkit.Socket {
+		token := send(t, http.MethodPost, base+"/v1/scapi/token", "", "X-API-Key", key).expect(t, http.StatusOK, "").body["token"].(string)
+		k := testkit.DialSocket(t, base, "Origin", origin)
+		k.Send(`{"token":"` + token + `"}`)
+		return k
+	}
+	callAs := func(k *testkit.Socket, origin, ref, request, params string) map[string]any {
+		k.Send(`{"request":"` + request + `","parameters":` + params + `,"referenceId":"` + ref + `","callerOrigin":"` + origin + `"}`)
+		return k.Next()
+	}
+	call := func(k *testkit.Socket, ref, request, params string) map[string]any {
+		return callAs(k, crm, ref, request, params)
+	}
+	blocks := func() []any {
+		r := send(t, http.MethodGet, base+"/v1/interactions/1", "", "X-API-Key", "crm-key", "Origin", crm).expect(t, http.StatusOK, "")
+		b, _ := r.body["markdoneBlocks"].([]any)
+		return b
+	}
+	first, second := relay(portal, "portal-key"), relay(portal2, "portal2-key")
+	if got := call(first, "1", "interaction.blockMarkdone", `["1","portal's survey"]`); got["errorCode"] != nil {
+		t.Fatalf("block through the first relay: %v", got)
+	}
+	if got := call(second, "2", "interaction.unblockMarkdone", `["1"]`); got["errorCode"] != nil {
+		t.Fatalf("unblock through the second relay: %v", got)
+	}
+	if got := callAs(first, crm2, "2b", "interaction.unblockMarkdone", `["1"]`); got["errorCode"] != nil {
+		t.Fatalf("unblock through the first relay from another frame origin: %v", got)
+	}
+	send(t, http.MethodDelete, base+"/v1/interactions/1/markdone-block", "", "X-API-Key", "crm-key", "Origin", crm).expect(t, http.StatusOK, "")
+	if b := blocks(); len(b) != 1 {
+		t.Fatalf("another relay's frame, another frame of the relay or the origin's own caller cleared the block: %v", b)
+	}
+	if got := call(first, "3", "interaction.unblockMarkdone", `["1"]`); got["errorCode"] != nil {
+		t.Fatalf("unblock through the first relay: %v", got)
+	}
+	if b := blocks(); len(b) != 0 {
+		t.Fatalf("the owner's unblock left %v", b)
+	}
+}

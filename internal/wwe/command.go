@@ -14,5 +14,6 @@ type Command struct {
 	Extensions     UserData // consult and its kin
 	Origin         string   // the caller that owns a markdone block
 	Application    string   // the caller's authenticated application, which then owns it instead
+	Relayed        bool     // through a relay: Application and Origin own it together
 	IfMatch        Revision // when known: apply only to this revision of the interaction, else INTERACTION_CHANGED
 }

@@ -77,10 +77,24 @@ type MarkdoneBlock struct {
 	WarningMessage string `json:"warningMessage"`
 	Origin         string `json:"origin"`
 	Application    string `json:"application,omitempty"` // the authenticated owner, when there is one
+	// Relayed marks a block set through a relay (DESIGN.md §2.5): it
+	// belongs to the relay's Application and the frame's Origin together.
+	Relayed bool `json:"relayed,omitempty"`
 }
 
-// Owner is who a block belongs to (CallerKey).
-func (b MarkdoneBlock) Owner() string { return CallerKey(b.Application, b.Origin) }
+// Owner is who a block belongs to (CallerKey, RelayedCallerKey).
+func (b MarkdoneBlock) Owner() string {
+	if b.Relayed {
+		return RelayedCallerKey(b.Application, b.Origin)
+	}
+	return CallerKey(b.Application, b.Origin)
+}
+
+// RelayedCallerKey names a caller that came through a relay: the relay's
+// application (none without caller authentication) and the frame's origin.
+func RelayedCallerKey(application, origin string) string {
+	return "relay " + application + " origin " + origin
+}
 
 // CallerKey names a caller: by its authenticated application, or by its
 // origin when no caller authentication named one. Markdone blocks belong to
