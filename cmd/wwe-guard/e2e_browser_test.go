@@ -138,6 +138,7 @@ func TestBrowserDemo(t *testing.T) {
 	if ud := userData(t, base, crm.origin); ud["DispositionCode"] != "Sale" || ud["SSN"] != nil {
 		t.Fatalf("the service holds %v", ud)
 	}
+	page.screenshot("demo-admitted.png")
 	relayRecovers(t, page, host, up)
 	page.reload()
 	page.expect("Ready", "ok")
@@ -154,7 +155,7 @@ func TestBrowserDemo(t *testing.T) {
 	if got := page.text("#interaction-1"); !strings.Contains(got, `DispositionCode="Sale"`) {
 		t.Errorf("the page does not show the disposition the event carried: %q", got)
 	}
-	page.screenshot("demo-admitted.png")
+	page.screenshot("demo-done.png")
 
 	// The same page, with a CRM frame of an origin the policies do not admit.
 	before := writes()
