@@ -95,7 +95,7 @@ func (s *Server) caller(r *http.Request) policy.Caller {
 func (s *Server) bindREST(c echo.Context, r restRoute) (*call, error) {
 	cl := &call{op: r.op, door: policy.DoorV1, caller: s.caller(c.Request())}
 	if s.trustCallerApplication && c.Request().Header.Get(HeaderCallerRelayed) == "true" {
-		cl.relay = "relayed"
+		cl.relayed = true
 	}
 	v := &validator{lim: s.lim()}
 	var err error

@@ -19,7 +19,7 @@ type call struct {
 	target         any
 	extensions     wwe.UserData
 	caller         policy.Caller
-	relay          string       // the relay page's origin, when the call came through one (DESIGN.md §2.5); "relayed" at the reference service
+	relayed        bool         // it came through a relay (DESIGN.md §2.5): its application and origin own it together
 	ifMatch        wwe.Revision // a write's If-Match: the revision it applies to (none: any; reads ignore the header)
 }
 
@@ -51,7 +51,7 @@ func (c *call) input(it *wwe.Interaction) policy.Input {
 // callerKey names the caller for rate limits as its markdone blocks are
 // owned: through a relay, by (relay application, frame origin).
 func (c *call) callerKey() string {
-	if c.relay != "" {
+	if c.relayed {
 		return wwe.RelayedCallerKey(c.caller.Application, c.caller.Origin)
 	}
 	return wwe.CallerKey(c.caller.Application, c.caller.Origin)
@@ -70,7 +70,7 @@ func (c *call) command(rev wwe.Revision) wwe.Command {
 		Extensions:    c.extensions,
 		Origin:        c.caller.Origin,
 		Application:   c.caller.Application,
-		Relayed:       c.relay != "",
+		Relayed:       c.relayed,
 		IfMatch:       rev,
 	}
 	if c.warningMessage != nil {

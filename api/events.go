@@ -77,12 +77,21 @@ var keepAlive = []byte(": keep-alive\n\n")
 
 // subscriptions parses the subscribe parameter; empty means every event.
 func subscriptions(param string) (map[string]bool, error) {
-	want := map[string]bool{wwe.EventInteraction: param == "", wwe.EventMarkdone: param == ""}
 	if param == "" {
-		return want, nil
+		return map[string]bool{wwe.EventInteraction: true, wwe.EventMarkdone: true}, nil
 	}
-	for _, name := range strings.Split(param, ",") {
-		name = strings.TrimSpace(name)
+	names := strings.Split(param, ",")
+	for i, name := range names {
+		names[i] = strings.TrimSpace(name)
+	}
+	return wantEvents(names)
+}
+
+// wantEvents is the events names subscribes to, each a known one: the
+// subscribe parameter's and a socket's subscribe data alike.
+func wantEvents(names []string) (map[string]bool, error) {
+	want := map[string]bool{wwe.EventInteraction: false, wwe.EventMarkdone: false}
+	for _, name := range names {
 		if _, known := want[name]; !known {
 			return nil, invalid("unknown event %q: subscribe to interaction and/or markdone", name)
 		}

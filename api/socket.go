@@ -45,9 +45,9 @@ type socket struct {
 	cancel context.CancelFunc
 	origin string // the handshake's Origin
 
-	who    policy.Caller // the application and agent it authenticated as
-	authed bool          // caller authentication is off, or the socket has passed it
-	relay  *Relay        // set on a listed relay's socket
+	who     policy.Caller // the application and agent it authenticated as
+	authed  atomic.Bool   // caller authentication is off, or the socket has passed it
+	relayed bool          // a listed relay's socket: messages carry the caller origin
 
 	out      chan []byte
 	slots    chan struct{} // one per message being handled
@@ -109,13 +109,14 @@ func (s *Server) relayOrigin(origin string) bool {
 // relay's: the relay's origin and, with caller authentication, its
 // application.
 func (k *socket) authenticated(who policy.Caller) {
-	k.who, k.authed = who, true
+	k.who = who
 	for _, r := range *k.s.relays.Load() {
 		if r.Origin == k.origin && (k.s.auth == nil || r.Application == who.Application) {
-			k.relay = &r
-			return
+			k.relayed = true
+			break
 		}
 	}
+	k.authed.Store(true)
 }
 
 // serve reads messages until the socket closes, then ends its

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -16,6 +17,8 @@ import (
 	"github.com/wwe-guard/wwe-guard/api"
 	"github.com/wwe-guard/wwe-guard/api/service"
 	"github.com/wwe-guard/wwe-guard/guard"
+	"github.com/wwe-guard/wwe-guard/internal/auth"
+	"github.com/wwe-guard/wwe-guard/internal/policy"
 	"github.com/wwe-guard/wwe-guard/internal/testkit"
 	"github.com/wwe-guard/wwe-guard/internal/wwe"
 	"github.com/wwe-guard/wwe-guard/policies"
@@ -30,11 +33,24 @@ const (
 	socketRelay = "https://portal.example"
 )
 
-// recording is a Service that counts the writes that reached it.
+// recording is a Service that counts the writes that reached it, and
+// holds reads of interaction 2 while hold is set.
 type recording struct {
 	api.Service
 	mu     sync.Mutex
 	writes []wwe.Command
+	hold   atomic.Pointer[chan struct{}]
+}
+
+func (r *recording) Interaction(ctx context.Context, id string) (*wwe.Interaction, error) {
+	if h := r.hold.Load(); h != nil && id == "2" {
+		select {
+		case <-*h:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+	return r.Service.Interaction(ctx, id)
 }
 
 func (r *recording) Do(ctx context.Context, cmd wwe.Command) (*wwe.Interaction, error) {
@@ -298,8 +314,22 @@ func TestSocketEvents(t *testing.T) {
 // each reply carries its own referenceId.
 func TestSocketConcurrent(t *testing.T) {
 	t.Parallel()
-	_, _, base := socketServer(t, nil)
+	_, svc, base := socketServer(t, nil)
 	k := dialSocket(t, base, socketCRM)
+
+	// A read held at the service does not hold the ones after it.
+	release := make(chan struct{})
+	svc.hold.Store(&release)
+	k.Send(`{"request":"interaction.getByInteractionId","parameters":["2"],"referenceId":"held"}`)
+	if got := k.Call("free", "interaction.getByInteractionId", `["1"]`); got["result"] == nil {
+		t.Fatalf("a read behind a held one: %v", got)
+	}
+	close(release)
+	svc.hold.Store(nil)
+	if got := k.Next(); got["referenceId"] != "held" || got["result"] == nil {
+		t.Fatalf("the held read: %v", got)
+	}
+
 	const n = 200
 	for i := range n {
 		k.Send(`{"request":"interaction.getByInteractionId","parameters":["` + strconv.Itoa(1+i%4) + `"],"referenceId":` + strconv.Itoa(i) + `}`)
@@ -406,5 +436,35 @@ func TestSocketSubscriptionsBounded(t *testing.T) {
 	k.Send(`{"event":"subscribe","data":["interaction"],"referenceId":"18"}`)
 	if got := k.Next(); got["subscriptionId"] == nil {
 		t.Fatalf("a subscription after one ended: %v", got)
+	}
+}
+
+// TestSocketMustAuthenticate: with caller authentication, a socket that
+// has not sent its token by the first ping is closed (1008), so sockets
+// nobody authenticates do not pile up; an authenticated one stays.
+func TestSocketMustAuthenticate(t *testing.T) {
+	t.Parallel()
+	keys, err := auth.NewAPIKeys([]auth.Key{{SHA256: testkit.KeyHash("crm-key"), Application: "crm"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tokens := auth.NewTokens(time.Minute)
+	s, _, base := socketServer(t, func(c *api.Config) {
+		c.Authenticator, c.Tokens = &auth.Callers{Keys: keys}, tokens
+		c.SocketPing, c.SocketIdle = 100*time.Millisecond, time.Minute
+	})
+	silent := dialSocket(t, base, socketCRM)
+	token, _ := tokens.Issue(policy.Caller{Application: "crm"})
+	signed := dialSocket(t, base, socketCRM)
+	signed.Send(`{"token":"` + token + `"}`)
+	if code := silent.Closed(); code != websocket.StatusPolicyViolation {
+		t.Fatalf("a socket that never authenticated closed with %d, want 1008", code)
+	}
+	time.Sleep(300 * time.Millisecond)
+	if n := s.SocketsOpen(); n != 1 {
+		t.Fatalf("%d sockets open, want the authenticated one", n)
+	}
+	if got := signed.Call("1", "interaction.getByInteractionId", `["1"]`); got["result"] == nil {
+		t.Fatalf("the authenticated socket: %v", got)
 	}
 }

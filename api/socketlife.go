@@ -10,10 +10,13 @@ import (
 // A socket's life after the handshake: kept alive by pings, closed when
 // idle, slow or shut down, and its subscriptions ended.
 
-// keepAlive pings every socketPing and cuts a socket that missed two
-// pongs, one idle (no message, no subscription) for socketIdle, and every
-// socket when the server shuts down.
+// keepAlive pings every socketPing and closes a socket that missed two
+// pongs, one that has not authenticated by the first ping, one idle (no
+// message, no subscription) for socketIdle, and every socket when the
+// server shuts down.
 func (k *socket) keepAlive() {
+	// Shutdown is watched apart: a ping to a peer that does not answer
+	// blocks this loop for up to socketPing.
 	go func() {
 		select {
 		case <-k.ctx.Done():
@@ -29,6 +32,10 @@ func (k *socket) keepAlive() {
 		case <-k.ctx.Done():
 			return
 		case <-t.C:
+		}
+		if !k.authed.Load() {
+			k.close(websocket.StatusPolicyViolation, "no credential")
+			return
 		}
 		if k.idle() {
 			k.close(websocket.StatusNormalClosure, "idle")

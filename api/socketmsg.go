@@ -55,7 +55,7 @@ func (k *socket) handle(msg []byte) {
 	if raw, ok := obj.get("referenceId"); ok {
 		rp.referenceID = referenceID(raw)
 	}
-	if !k.authed {
+	if !k.authed.Load() {
 		defer done()
 		if err := k.authenticate(obj); errors.Is(err, errBadToken) {
 			k.last(rp, err, websocket.StatusPolicyViolation, "authentication failed")
@@ -65,7 +65,10 @@ func (k *socket) handle(msg []byte) {
 		return
 	}
 	stamp, stamped := obj.get(stampField)
-	env, err := parseMessage(obj.without(stampField), true)
+	if stamped {
+		obj = obj.without(stampField)
+	}
+	env, err := parseMessage(obj, true)
 	rp.op = env.op
 	if err != nil {
 		fail(err)
@@ -77,9 +80,7 @@ func (k *socket) handle(msg []byte) {
 		return
 	}
 	cl.caller.FrameID = env.frameID
-	if k.relay != nil {
-		cl.relay = k.relay.Origin
-	}
+	cl.relayed = k.relayed
 	switch env.event {
 	case eventSubscribe:
 		k.subscribe(cl, env.data, rp)
@@ -128,9 +129,9 @@ func (k *socket) authenticate(obj object) error {
 func (k *socket) caller(stamp any, stamped bool) (policy.Caller, error) {
 	who := policy.Caller{Origin: k.origin, Application: k.who.Application, AgentID: k.who.AgentID}
 	switch {
-	case k.relay == nil && stamped:
+	case !k.relayed && stamped:
 		return who, wwe.Errorf(wwe.CodeRequestNotAllowed, "callerOrigin is taken only on a listed relay's socket")
-	case k.relay == nil:
+	case !k.relayed:
 		return who, nil
 	case !stamped:
 		return who, wwe.Errorf(wwe.CodeRequestNotAllowed, "a relay's message must carry the frame's callerOrigin")
@@ -221,17 +222,15 @@ func (k *socket) unsubscribe(data any, rp *scapiReply) {
 
 // eventNames reads a subscribe's data: a non-empty array of event names.
 func eventNames(data any) (map[string]bool, error) {
-	names, ok := data.([]any)
-	if !ok || len(names) == 0 {
+	items, ok := data.([]any)
+	if !ok || len(items) == 0 {
 		return nil, invalid("subscribe data must be an array of event names: interaction, markdone")
 	}
-	want := map[string]bool{wwe.EventInteraction: false, wwe.EventMarkdone: false}
-	for _, n := range names {
-		name, _ := n.(string)
-		if _, known := want[name]; !known {
-			return nil, invalid("unknown event %q: subscribe to interaction and/or markdone", n)
+	names := make([]string, len(items))
+	for i, item := range items {
+		if names[i], ok = item.(string); !ok {
+			return nil, invalid("subscribe data must be an array of event names: interaction, markdone")
 		}
-		want[name] = true
 	}
-	return want, nil
+	return wantEvents(names)
 }

@@ -24,6 +24,7 @@
   var SERVER = { userAgent: "WWE Server", protocolVersion: 2 };
   var OWN = "wwe-guard-relay:"; // the referenceIds of the relay's own messages
   var MAX_BACKOFF = 30000;
+  var SWEEP = 5000; // how often frames that left the page are looked for
 
   var frames = new Map(); // window -> frame
   var lastFrameId = 0;
@@ -282,6 +283,15 @@
     }
     f.take(e.data);
   });
+
+  // A frame taken off the page (or a window closed) gives its socket back.
+  setInterval(function () {
+    frames.forEach(function (f) {
+      if (f.source.closed) {
+        f.reset();
+      }
+    });
+  }, SWEEP);
 
   // A frame that loads a new document starts afresh.
   document.addEventListener("load", function (e) {

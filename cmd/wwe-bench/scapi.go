@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
-	"sync"
 
 	"github.com/coder/websocket"
 
@@ -68,11 +67,10 @@ func interactionID(path string) string {
 
 // socketSender sends a worker's envelopes over a SCAPI socket of its own
 // (GET /v1/scapi/ws), opened at its first request and again after a
-// failure.
+// failure. Only its worker uses it.
 type socketSender struct {
 	url    string
 	header http.Header
-	mu     sync.Mutex
 	conn   *websocket.Conn
 }
 
@@ -84,8 +82,6 @@ func newSocketSender(base string, header http.Header) *socketSender {
 // status the envelope door would have answered: 200, or that of the
 // reply's errorCode.
 func (s *socketSender) send(ctx context.Context, r request) (outcome, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	if s.conn == nil {
 		conn, _, err := websocket.Dial(ctx, s.url, &websocket.DialOptions{HTTPHeader: s.header})
 		if err != nil {
@@ -133,8 +129,6 @@ func (s *socketSender) exchange(ctx context.Context, r request) (outcome, error)
 }
 
 func (s *socketSender) close() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	if s.conn != nil {
 		s.conn.Close(websocket.StatusNormalClosure, "")
 		s.conn = nil

@@ -182,6 +182,17 @@ func TestBrowserDemo(t *testing.T) {
 		t.Errorf("the forged write landed: %v", ud)
 	}
 	refused.screenshot("demo-unadmitted.png")
+
+	// A frame taken off the page gives its socket back: the admitted tab's
+	// frame keeps the one socket left.
+	if _, err := chromedp.Run(refused.tab, chromedp.Evaluate[bool](`document.getElementById("crm").remove() === undefined`)); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(15 * time.Second); series(scrape(t, base), "wwe_guard_scapi_sockets_open") != 1; time.Sleep(50 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("sockets open after a frame left its page: %v, want 1", series(scrape(t, base), "wwe_guard_scapi_sockets_open"))
+		}
+	}
 }
 
 // relayRecovers drops the relay's socket while a request is at the
